@@ -1,0 +1,29 @@
+package io.kvmha.contracts.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A transition of a host's health, with the evidence that caused it. Compacted by host id, so the
+ * latest state of every host survives; the history lives in the incident records.
+ */
+public record HostHealthChange(
+        String hostId,
+        HostState previous,
+        HostState current,
+        List<String> evidence,
+        String incidentId,
+        Instant changedAt) implements KvmHaEvent {
+
+    public HostHealthChange {
+        Required.field(hostId, "hostId");
+        Required.field(current, "current");
+        Required.field(changedAt, "changedAt");
+        evidence = Required.list(evidence);
+    }
+
+    @Override
+    public String key() {
+        return hostId;
+    }
+}

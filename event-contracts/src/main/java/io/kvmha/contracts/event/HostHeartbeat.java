@@ -1,0 +1,44 @@
+package io.kvmha.contracts.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The agent's proof of life, every 500 ms by default. It carries the domains the host runs so the
+ * control plane can compare them with the placement ledger without asking.
+ *
+ * @param sequence increases by one per heartbeat of one agent run; a restart starts again at 1
+ */
+public record HostHeartbeat(
+        String hostId,
+        long sequence,
+        Instant sentAt,
+        long agentUptimeMs,
+        String agentVersion,
+        LibvirtConnectivity libvirt,
+        List<DomainStatus> domains,
+        boolean selfFenced,
+        boolean maintenance) implements KvmHaEvent {
+
+    public HostHeartbeat {
+        Required.field(hostId, "hostId");
+        Required.field(sentAt, "sentAt");
+        Required.field(libvirt, "libvirt");
+        domains = Required.list(domains);
+    }
+
+    @Override
+    public String key() {
+        return hostId;
+    }
+
+    public enum LibvirtConnectivity { CONNECTED, DISCONNECTED }
+
+    /** A domain as libvirt reports it; {@code vmId} is the domain UUID, which is the VM's id. */
+    public record DomainStatus(String vmId, String name, DomainState state) {
+        public DomainStatus {
+            Required.field(vmId, "domains[].vmId");
+            Required.field(state, "domains[].state");
+        }
+    }
+}
