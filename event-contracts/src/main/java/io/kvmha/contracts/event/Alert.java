@@ -2,6 +2,7 @@ package io.kvmha.contracts.event;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An alert in the Alertmanager sense, keyed by its fingerprint (stable over the alert's life).
@@ -15,7 +16,7 @@ public record Alert(
         Map<String, String> labels,
         Map<String, String> annotations,
         Instant startsAt,
-        Instant endsAt) implements KvmHaEvent {
+        @Nullable Instant endsAt) implements KvmHaEvent {
 
     public Alert {
         Required.field(fingerprint, "fingerprint");

@@ -1,17 +1,18 @@
 package io.kvmha.contracts.event;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** The outcome of one host command; on failure {@code error} carries libvirt's own message. */
 public record CommandResult(
         String commandId,
         String hostId,
-        String vmId,
-        HostCommand.Action action,
+        @Nullable String vmId,
+        HostCommand.@Nullable Action action,
         Outcome outcome,
-        String error,
+        @Nullable String error,
         long durationMs,
-        String incidentId,
+        @Nullable String incidentId,
         Instant completedAt) implements KvmHaEvent {
 
     public CommandResult {

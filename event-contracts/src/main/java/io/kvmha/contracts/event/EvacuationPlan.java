@@ -2,6 +2,7 @@ package io.kvmha.contracts.event;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scheduler's answer to an {@link EvacuationRequest}: assignments in recovery order (tier, then
@@ -27,14 +28,14 @@ public record EvacuationPlan(
         return incidentId;
     }
 
-    public record Assignment(VmSpec spec, String fromHostId, String targetHostId, long placementGeneration) {
+    public record Assignment(VmSpec spec, @Nullable String fromHostId, String targetHostId, long placementGeneration) {
         public Assignment {
             Required.field(spec, "assignments[].spec");
             Required.field(targetHostId, "assignments[].targetHostId");
         }
     }
 
-    public record Unplaced(String vmId, Tier tier, String reason) {
+    public record Unplaced(String vmId, @Nullable Tier tier, String reason) {
         public Unplaced {
             Required.field(vmId, "unplaced[].vmId");
             Required.field(reason, "unplaced[].reason");

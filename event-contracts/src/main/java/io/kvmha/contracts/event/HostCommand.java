@@ -1,6 +1,7 @@
 package io.kvmha.contracts.event;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An action for the agent of one host. Idempotent by {@code commandId}: a redelivered command gets its
@@ -13,9 +14,9 @@ public record HostCommand(
         String hostId,
         String vmId,
         Action action,
-        VmSpec spec,
+        @Nullable VmSpec spec,
         long placementGeneration,
-        String incidentId,
+        @Nullable String incidentId,
         String issuedBy,
         Instant issuedAt,
         Instant deadline) implements KvmHaEvent {

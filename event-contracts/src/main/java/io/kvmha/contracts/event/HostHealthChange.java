@@ -2,6 +2,7 @@ package io.kvmha.contracts.event;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A transition of a host's health, with the evidence that caused it. Compacted by host id, so the
@@ -9,10 +10,10 @@ import java.util.List;
  */
 public record HostHealthChange(
         String hostId,
-        HostState previous,
+        @Nullable HostState previous,
         HostState current,
         List<String> evidence,
-        String incidentId,
+        @Nullable String incidentId,
         Instant changedAt) implements KvmHaEvent {
 
     public HostHealthChange {

@@ -2,6 +2,7 @@ package io.kvmha.contracts.event;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's proof of life, every 500 ms by default. It carries the domains the host runs so the
@@ -14,7 +15,7 @@ public record HostHeartbeat(
         long sequence,
         Instant sentAt,
         long agentUptimeMs,
-        String agentVersion,
+        @Nullable String agentVersion,
         LibvirtConnectivity libvirt,
         List<DomainStatus> domains,
         boolean selfFenced,
@@ -35,7 +36,7 @@ public record HostHeartbeat(
     public enum LibvirtConnectivity { CONNECTED, DISCONNECTED }
 
     /** A domain as libvirt reports it; {@code vmId} is the domain UUID, which is the VM's id. */
-    public record DomainStatus(String vmId, String name, DomainState state) {
+    public record DomainStatus(String vmId, @Nullable String name, DomainState state) {
         public DomainStatus {
             Required.field(vmId, "domains[].vmId");
             Required.field(state, "domains[].state");

@@ -3,6 +3,7 @@ package io.kvmha.contracts.event;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a host is: its NUMA topology, capacity and software. Published on start and when it changes;
@@ -12,15 +13,15 @@ import java.util.Map;
  */
 public record HostInventory(
         String hostId,
-        String hostUuid,
-        String libvirtUri,
-        String cpuModel,
+        @Nullable String hostUuid,
+        @Nullable String libvirtUri,
+        @Nullable String cpuModel,
         int cpus,
         long memoryBytes,
         List<NumaCell> numaCells,
-        String hypervisorType,
-        String libvirtVersion,
-        String hypervisorVersion,
+        @Nullable String hypervisorType,
+        @Nullable String libvirtVersion,
+        @Nullable String hypervisorVersion,
         boolean simulated,
         Map<String, String> labels,
         Instant observedAt) implements KvmHaEvent {

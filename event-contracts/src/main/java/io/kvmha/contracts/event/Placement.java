@@ -2,6 +2,7 @@ package io.kvmha.contracts.event;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scheduler's claim that a VM belongs on a host, with the NUMA cells it uses. Compacted by VM id:
@@ -15,8 +16,8 @@ public record Placement(
         String hostId,
         long generation,
         List<Integer> numaCells,
-        String reason,
-        String incidentId,
+        @Nullable String reason,
+        @Nullable String incidentId,
         Instant placedAt) implements KvmHaEvent {
 
     public Placement {

@@ -2,6 +2,7 @@ package io.kvmha.contracts.event;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The decision log of one incident: why a host was declared failed, how it was fenced, where each VM
@@ -13,7 +14,7 @@ public record RecoveryRecord(
         String incidentId,
         String hostId,
         Status status,
-        String fencing,
+        @Nullable String fencing,
         List<TimelineEntry> timeline,
         List<VmRecovery> vms,
         Instant updatedAt) implements KvmHaEvent {
@@ -34,15 +35,15 @@ public record RecoveryRecord(
 
     public enum Status { OPEN, RECOVERED, PARTIAL, FAILED }
 
-    public record TimelineEntry(Instant at, String phase, String detail) {
+    public record TimelineEntry(Instant at, String phase, @Nullable String detail) {
         public TimelineEntry {
             Required.field(at, "timeline[].at");
             Required.field(phase, "timeline[].phase");
         }
     }
 
-    public record VmRecovery(String vmId, Tier tier, String fromHost, String toHost, VmStatus status,
-                             String detail, Instant at) {
+    public record VmRecovery(String vmId, @Nullable Tier tier, @Nullable String fromHost, @Nullable String toHost, VmStatus status,
+                             @Nullable String detail, @Nullable Instant at) {
         public VmRecovery {
             Required.field(vmId, "vms[].vmId");
             Required.field(status, "vms[].status");

@@ -1,6 +1,7 @@
 package io.kvmha.contracts.event;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A change in a domain's life as libvirt reported it (or as the agent reconstructed it after a
@@ -11,11 +12,11 @@ import java.time.Instant;
 public record VmLifecycleEvent(
         String vmId,
         String hostId,
-        String name,
+        @Nullable String name,
         Kind kind,
-        Reason reason,
+        @Nullable Reason reason,
         boolean reconciled,
-        String commandId,
+        @Nullable String commandId,
         Instant occurredAt) implements KvmHaEvent {
 
     public VmLifecycleEvent {
