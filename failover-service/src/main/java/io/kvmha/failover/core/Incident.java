@@ -1,0 +1,222 @@
+package io.kvmha.failover.core;
+
+import io.kvmha.contracts.event.RecoveryRecord;
+import io.kvmha.contracts.event.RecoveryRecord.Status;
+import io.kvmha.contracts.event.RecoveryRecord.TimelineEntry;
+import io.kvmha.contracts.event.RecoveryRecord.VmRecovery;
+import io.kvmha.contracts.event.RecoveryRecord.VmStatus;
+import io.kvmha.contracts.event.Tier;
+import io.kvmha.contracts.event.VmSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The recovery of one failed host: its evidence, timeline and per-VM progress. Mutated only by the
+ * {@link RecoveryCoordinator} (confined to its lock); others see {@link #snapshot()}s.
+ */
+final class Incident {
+
+    private final String id;
+    private final String hostId;
+    private final String fencing;
+    private final List<String> evidence;
+    private final Instant lastHeartbeatAt;
+    private final Instant detectedAt;
+    private final String requestId;
+    private final List<TimelineEntry> timeline = new ArrayList<>();
+    private final Map<String, VmProgress> vms = new LinkedHashMap<>();
+    private final Deque<String> waitingToStart = new ArrayDeque<>();
+    private final Map<String, String> vmByCommand = new HashMap<>();
+    private Status status = Status.OPEN;
+    private Instant planReceivedAt;
+    private Instant lastStartedAt;
+    private Instant closedAt;
+    private Instant updatedAt;
+
+    Incident(String id, String hostId, String fencing, List<String> evidence, Instant lastHeartbeatAt,
+             Instant detectedAt, String requestId) {
+        this.id = id;
+        this.hostId = hostId;
+        this.fencing = fencing;
+        this.evidence = List.copyOf(evidence);
+        this.lastHeartbeatAt = lastHeartbeatAt;
+        this.detectedAt = detectedAt;
+        this.requestId = requestId;
+        this.updatedAt = detectedAt;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String hostId() {
+        return hostId;
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    Status status() {
+        return status;
+    }
+
+    Instant detectedAt() {
+        return detectedAt;
+    }
+
+    Instant lastHeartbeatAt() {
+        return lastHeartbeatAt;
+    }
+
+    boolean planReceived() {
+        return planReceivedAt != null;
+    }
+
+    Instant planReceivedAt() {
+        return planReceivedAt;
+    }
+
+    Instant lastStartedAt() {
+        return lastStartedAt;
+    }
+
+    void record(Instant at, String phase, String detail) {
+        timeline.add(new TimelineEntry(at, phase, detail));
+        updatedAt = at;
+    }
+
+    void planReceived(Instant at) {
+        planReceivedAt = at;
+    }
+
+    /** A VM the failed host carried, known from the placement ledger before any plan. */
+    void expect(String vmId, long generation) {
+        vms.computeIfAbsent(vmId, v -> new VmProgress(vmId, null, hostId, null, VmStatus.PENDING,
+                "placed on " + hostId + " (generation " + generation + ")", detectedAt));
+    }
+
+    VmProgress vm(String vmId) {
+        return vms.get(vmId);
+    }
+
+    List<VmProgress> vms() {
+        return List.copyOf(vms.values());
+    }
+
+    VmProgress plan(VmSpec spec, String fromHost, String targetHost, long generation, Instant at) {
+        VmProgress vm = vms.computeIfAbsent(spec.vmId(), v -> new VmProgress(v, spec.tier(), fromHost, null, VmStatus.PENDING, null, at));
+        vm.tier = spec.tier();
+        vm.fromHost = fromHost == null ? hostId : fromHost;
+        vm.toHost = targetHost;
+        vm.spec = spec;
+        vm.generation = generation;
+        vm.update(VmStatus.PENDING, "planned on " + targetHost + " (generation " + generation + ")", at);
+        waitingToStart.add(spec.vmId());
+        return vm;
+    }
+
+    void unplaceable(String vmId, Tier tier, String reason, Instant at) {
+        VmProgress vm = vms.computeIfAbsent(vmId, v -> new VmProgress(v, tier, hostId, null, VmStatus.PENDING, null, at));
+        vm.tier = tier;
+        vm.update(VmStatus.UNPLACEABLE, reason, at);
+    }
+
+    /** Drops expected VMs the plan does not mention (not HA-protected); returns their ids. */
+    List<String> dropUnplanned() {
+        List<String> dropped = new ArrayList<>();
+        vms.values().removeIf(vm -> {
+            boolean unplanned = vm.status == VmStatus.PENDING && vm.spec == null;
+            if (unplanned) {
+                dropped.add(vm.vmId);
+            }
+            return unplanned;
+        });
+        return dropped;
+    }
+
+    Optional<VmProgress> nextToStart() {
+        String vmId = waitingToStart.poll();
+        return vmId == null ? Optional.empty() : Optional.of(vms.get(vmId));
+    }
+
+    long inFlight() {
+        return vms.values().stream().filter(vm -> vm.status == VmStatus.STARTING).count();
+    }
+
+    void starting(VmProgress vm, String commandId, Instant at) {
+        vm.commandId = commandId;
+        vm.update(VmStatus.STARTING, "DEFINE_AND_START command " + commandId + " issued to " + vm.toHost, at);
+        vmByCommand.put(commandId, vm.vmId);
+    }
+
+    Optional<VmProgress> byCommand(String commandId) {
+        return Optional.ofNullable(vmByCommand.get(commandId)).map(vms::get);
+    }
+
+    void started(VmProgress vm, String detail, Instant at) {
+        vm.update(VmStatus.STARTED, detail, at);
+        lastStartedAt = at;
+    }
+
+    boolean allSettled() {
+        return planReceivedAt != null && waitingToStart.isEmpty() && vms.values().stream()
+                .allMatch(vm -> vm.status == VmStatus.STARTED || vm.status == VmStatus.FAILED || vm.status == VmStatus.UNPLACEABLE);
+    }
+
+    void close(Status outcome, Instant at) {
+        status = outcome;
+        closedAt = at;
+        updatedAt = at;
+    }
+
+    IncidentSnapshot snapshot() {
+        return new IncidentSnapshot(id, hostId, status, fencing, evidence, lastHeartbeatAt, detectedAt, requestId,
+                closedAt, updatedAt, timeline, vms.values().stream().map(VmProgress::toRecovery).toList());
+    }
+
+    RecoveryRecord toRecord() {
+        return snapshot().toRecord();
+    }
+
+    /** Where one VM of the incident stands. */
+    static final class VmProgress {
+        final String vmId;
+        Tier tier;
+        String fromHost;
+        String toHost;
+        VmSpec spec;
+        long generation;
+        String commandId;
+        VmStatus status;
+        String detail;
+        Instant at;
+
+        VmProgress(String vmId, Tier tier, String fromHost, String toHost, VmStatus status, String detail, Instant at) {
+            this.vmId = vmId;
+            this.tier = tier;
+            this.fromHost = fromHost;
+            this.toHost = toHost;
+            this.status = status;
+            this.detail = detail;
+            this.at = at;
+        }
+
+        void update(VmStatus newStatus, String newDetail, Instant when) {
+            status = newStatus;
+            detail = newDetail;
+            at = when;
+        }
+
+        VmRecovery toRecovery() {
+            return new VmRecovery(vmId, tier, fromHost, toHost, status, detail, at);
+        }
+    }
+}
