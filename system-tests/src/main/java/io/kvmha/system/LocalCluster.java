@@ -58,9 +58,10 @@ public final class LocalCluster implements AutoCloseable {
     public static LocalCluster start(Options options) {
         // One JVM, several Spring applications: logging is configured once by logback.xml, not per context.
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1)
-                .brokerProperty("auto.create.topics.enable", "false")
-                .brokerProperty("group.initial.rebalance.delay.ms", "0");
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(Map.of(
+                "auto.create.topics.enable", "false",
+                "group.initial.rebalance.delay.ms", "0"));
         broker.afterPropertiesSet();
         LocalCluster cluster = new LocalCluster(options, broker);
         try {

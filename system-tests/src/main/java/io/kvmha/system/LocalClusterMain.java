@@ -113,16 +113,24 @@ public final class LocalClusterMain {
     }
 
     private static String describe(KvmHaEvent event) {
-        return switch (event) {
-            case HostHealthChange h -> "host " + h.hostId() + ": " + h.previous() + " -> " + h.current() + " " + h.evidence();
-            case RecoveryRecord r -> "incident " + r.incidentId() + " " + r.status() + " fencing=" + r.fencing()
+        if (event instanceof HostHealthChange h) {
+            return "host " + h.hostId() + ": " + h.previous() + " -> " + h.current() + " " + h.evidence();
+        }
+        if (event instanceof RecoveryRecord r) {
+            return "incident " + r.incidentId() + " " + r.status() + " fencing=" + r.fencing()
                     + (r.timeline().isEmpty() ? "" : " last: " + r.timeline().get(r.timeline().size() - 1).phase());
-            case Alert a -> "alert " + a.name() + " " + a.status() + " " + a.labels();
-            case Placement p when p.incidentId() != null -> "placed vm " + p.vmId() + " on " + p.hostId() + " (" + p.reason() + ")";
-            case CommandResult c when c.incidentId() != null -> "host " + c.hostId() + " " + c.action() + " vm " + c.vmId()
-                    + " " + c.outcome() + " in " + c.durationMs() + " ms";
-            default -> null;
-        };
+        }
+        if (event instanceof Alert a) {
+            return "alert " + a.name() + " " + a.status() + " " + a.labels();
+        }
+        if (event instanceof Placement p && p.incidentId() != null) {
+            return "placed vm " + p.vmId() + " on " + p.hostId() + " (" + p.reason() + ")";
+        }
+        if (event instanceof CommandResult c && c.incidentId() != null) {
+            return "host " + c.hostId() + " " + c.action() + " vm " + c.vmId() + " " + c.outcome()
+                    + " in " + c.durationMs() + " ms";
+        }
+        return null;
     }
 
     private static void awaitHosts(JsonHttp http, LocalCluster cluster, int hosts) throws InterruptedException {

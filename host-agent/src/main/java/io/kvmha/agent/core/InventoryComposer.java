@@ -1,11 +1,14 @@
 package io.kvmha.agent.core;
 
 import io.kvmha.contracts.event.HostInventory;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Builds the host's inventory from what the hypervisor reports, or, for a simulated host, from
@@ -32,7 +35,12 @@ public final class InventoryComposer {
         List<HostInventory.NumaCell> cells = simulated.map(SimulatedTopology::cells).orElse(host.numaCells());
         int cpus = simulated.map(SimulatedTopology::cpus).orElse(host.cpus());
         long memory = simulated.map(SimulatedTopology::memoryBytes).orElse(host.memoryBytes());
-        return new HostInventory(hostId, host.hostUuid(), libvirtUri, host.cpuModel(), cpus, memory, cells,
+        String hostUuid = host.hostUuid();
+        if (hostUuid == null && simulated.isPresent()) {
+            // Stable across restarts, distinct per host id: what a real host's SMBIOS UUID would be.
+            hostUuid = UUID.nameUUIDFromBytes(("kvmha-simulated-host:" + hostId).getBytes(StandardCharsets.UTF_8)).toString();
+        }
+        return new HostInventory(hostId, hostUuid, libvirtUri, host.cpuModel(), cpus, memory, cells,
                 host.hypervisorType(), host.libvirtVersion(), host.hypervisorVersion(), simulated.isPresent(),
                 labels, clock.instant());
     }
@@ -49,6 +57,6 @@ public final class InventoryComposer {
                 .toList();
         return new HostInventory(inventory.hostId(), inventory.hostUuid(), inventory.libvirtUri(), inventory.cpuModel(),
                 inventory.cpus(), inventory.memoryBytes(), cells, inventory.hypervisorType(), inventory.libvirtVersion(),
-                inventory.hypervisorVersion(), inventory.simulated(), inventory.labels(), java.time.Instant.EPOCH);
+                inventory.hypervisorVersion(), inventory.simulated(), inventory.labels(), Instant.EPOCH);
     }
 }

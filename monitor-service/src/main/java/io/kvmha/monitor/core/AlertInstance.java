@@ -48,6 +48,10 @@ public record AlertInstance(
         return new AlertInstance(name, fingerprint, state, severity, labels, annotations, startsAt, null, at);
     }
 
+    AlertInstance holdingAgain() {
+        return new AlertInstance(name, fingerprint, state, severity, labels, annotations, startsAt, null, null);
+    }
+
     /** Resolved with the annotations it fired with: Alertmanager wants the full alert on resolve. */
     AlertInstance resolve(Instant at) {
         Instant end = at.isBefore(startsAt) ? startsAt : at; // clock skew must not yield endsAt < startsAt

@@ -110,7 +110,7 @@ public final class AlertTracker {
             } else if (current.state() == AlertState.PENDING && due(rule, current, clock.instant())) {
                 commit(current, current.fire(), sink);
             } else if (current.clearedAt() != null) {
-                alerts.put(current.fingerprint(), current.clearedSince(null)); // holds again: keep firing
+                alerts.put(current.fingerprint(), current.holdingAgain()); // within keep_firing_for: cancel the resolve
             }
         } else if (current != null) {
             if (current.state() == AlertState.PENDING) {

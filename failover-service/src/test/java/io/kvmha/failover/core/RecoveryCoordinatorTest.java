@@ -1,0 +1,193 @@
+package io.kvmha.failover.core;
+
+import static io.kvmha.failover.core.Fixtures.T0;
+import static io.kvmha.failover.core.Fixtures.assign;
+import static io.kvmha.failover.core.Fixtures.commands;
+import static io.kvmha.failover.core.Fixtures.lastRecord;
+import static io.kvmha.failover.core.Fixtures.placement;
+import static io.kvmha.failover.core.Fixtures.plan;
+import static io.kvmha.failover.core.Fixtures.request;
+import static io.kvmha.failover.core.Fixtures.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvmha.contracts.event.CommandResult.Outcome;
+import io.kvmha.contracts.event.EvacuationPlan;
+import io.kvmha.contracts.event.EvacuationRequest;
+import io.kvmha.contracts.event.HostCommand;
+import io.kvmha.contracts.event.HostState;
+import io.kvmha.contracts.event.RecoveryRecord;
+import io.kvmha.contracts.event.RecoveryRecord.Status;
+import io.kvmha.contracts.event.RecoveryRecord.VmStatus;
+import io.kvmha.contracts.event.Tier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class RecoveryCoordinatorTest {
+
+    final VirtualClock clock = new VirtualClock(T0.plusSeconds(3));
+    RecoveryCoordinator coordinator = new RecoveryCoordinator(clock, RecoveryPolicy.DEFAULT, Fixtures.sequentialIds());
+
+    HealthTransition down(String host) {
+        return new HealthTransition(host, HostState.SUSPECT, HostState.DOWN, List.of("no heartbeat for 2.1 s"),
+                clock.instant(), clock.instant().minusMillis(2100));
+    }
+
+    EvacuationRequest open(String host, String... vms) {
+        List<io.kvmha.contracts.event.Placement> placed = new ArrayList<>();
+        for (String vm : vms) {
+            placed.add(placement(vm, host, 1));
+        }
+        return request(coordinator.hostDown(down(host), placed));
+    }
+
+    @Test
+    void oneIncidentPerFailedHostEvenWhenDeclaredDownAgain() {
+        EvacuationRequest first = open("h1", "vm-a");
+        Actions again = coordinator.hostDown(down("h1"), List.of());
+
+        assertThat(Fixtures.events(again, EvacuationRequest.class)).isEmpty();
+        assertThat(coordinator.incidents()).singleElement().extracting(IncidentSnapshot::incidentId)
+                .isEqualTo(first.incidentId());
+        assertThat(lastRecord(again).timeline()).last().extracting(RecoveryRecord.TimelineEntry::phase)
+                .isEqualTo("declared-down-again");
+    }
+
+    @Test
+    void aPlanIssuesStartCommandsInPlanOrderAndSuccessRecovers() {
+        EvacuationRequest req = open("h1", "vm-a", "vm-b");
+        clock.advanceMillis(5);
+        Actions planned = coordinator.planReceived(plan(req.requestId(), req.incidentId(),
+                List.of(assign("vm-b", "h1", "h2"), assign("vm-a", "h1", "h3")), List.of()));
+
+        List<HostCommand> commands = commands(planned);
+        assertThat(commands).extracting(HostCommand::vmId).containsExactly("vm-b", "vm-a");
+        assertThat(commands).extracting(HostCommand::hostId).containsExactly("h2", "h3");
+        assertThat(commands).allSatisfy(c -> {
+            assertThat(c.action()).isEqualTo(HostCommand.Action.DEFINE_AND_START);
+            assertThat(c.incidentId()).isEqualTo(req.incidentId());
+            assertThat(c.issuedBy()).isEqualTo("failover-service");
+            assertThat(c.placementGeneration()).isEqualTo(2);
+            assertThat(c.deadline()).isEqualTo(clock.instant().plusSeconds(60));
+        });
+        assertThat(lastRecord(planned).vms()).extracting(RecoveryRecord.VmRecovery::status)
+                .containsOnly(VmStatus.STARTING);
+        assertThat(planned.durations()).containsEntry(RecoveryPhase.PLACE, Duration.ofMillis(5));
+
+        clock.advanceMillis(300);
+        Actions first = coordinator.commandResult(result(commands.get(0), Outcome.SUCCEEDED));
+        assertThat(lastRecord(first).status()).isEqualTo(Status.OPEN);
+        clock.advanceMillis(100);
+        Actions second = coordinator.commandResult(result(commands.get(1), Outcome.SUCCEEDED));
+
+        RecoveryRecord record = lastRecord(second);
+        assertThat(record.status()).isEqualTo(Status.RECOVERED);
+        assertThat(record.vms()).extracting(RecoveryRecord.VmRecovery::status).containsOnly(VmStatus.STARTED);
+        assertThat(record.timeline()).extracting(RecoveryRecord.TimelineEntry::phase).containsExactly(
+                "detected", "unsafe-no-fencing", "evacuation-requested", "plan-received",
+                "start-issued", "start-issued", "vm-started", "vm-started", "recovered");
+        assertThat(second.closed()).containsExactly(Status.RECOVERED);
+        assertThat(second.durations())
+                .containsEntry(RecoveryPhase.START, Duration.ofMillis(400))
+                .containsEntry(RecoveryPhase.TOTAL, Duration.ofMillis(2100 + 5 + 400));
+        assertThat(coordinator.openIncident("h1")).isEmpty();
+    }
+
+    @Test
+    void aFailedStartMakesTheIncidentPartialAndAllFailedMakesItFailed() {
+        EvacuationRequest req = open("h1");
+        List<HostCommand> commands = commands(coordinator.planReceived(plan(req.requestId(), req.incidentId(),
+                List.of(assign("vm-a", "h1", "h2"), assign("vm-b", "h1", "h2")), List.of())));
+        coordinator.commandResult(result(commands.get(0), Outcome.SUCCEEDED));
+        Actions last = coordinator.commandResult(result(commands.get(1), Outcome.REJECTED));
+        assertThat(lastRecord(last).status()).isEqualTo(Status.PARTIAL);
+        assertThat(lastRecord(last).vms()).filteredOn(vm -> vm.vmId().equals("vm-b")).singleElement()
+                .satisfies(vm -> assertThat(vm.detail()).isEqualTo("REJECTED: boom"));
+
+        EvacuationRequest req2 = open("h9");
+        HostCommand only = commands(coordinator.planReceived(plan(req2.requestId(), req2.incidentId(),
+                List.of(assign("vm-z", "h9", "h2")), List.of()))).get(0);
+        Actions failed = coordinator.commandResult(result(only, Outcome.FAILED));
+        assertThat(lastRecord(failed).status()).isEqualTo(Status.FAILED);
+        assertThat(failed.closed()).containsExactly(Status.FAILED);
+        assertThat(failed.durations()).doesNotContainKeys(RecoveryPhase.START, RecoveryPhase.TOTAL);
+    }
+
+    @Test
+    void unplacedVmsAreUnplaceableAndVmsOutsideThePlanAreLeftAlone() {
+        EvacuationRequest req = open("h1", "vm-a", "vm-b", "vm-unprotected");
+        Actions planned = coordinator.planReceived(plan(req.requestId(), req.incidentId(),
+                List.of(assign("vm-a", "h1", "h2")),
+                List.of(new EvacuationPlan.Unplaced("vm-b", Tier.SILVER, "no host has 4096 MiB free"))));
+        RecoveryRecord record = lastRecord(planned);
+        assertThat(record.vms()).extracting(RecoveryRecord.VmRecovery::vmId, RecoveryRecord.VmRecovery::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("vm-a", VmStatus.STARTING),
+                        org.assertj.core.groups.Tuple.tuple("vm-b", VmStatus.UNPLACEABLE));
+        assertThat(record.timeline()).extracting(RecoveryRecord.TimelineEntry::phase).contains("vm-unplaceable", "not-in-plan");
+
+        Actions done = coordinator.commandResult(result(commands(planned).get(0), Outcome.SUCCEEDED));
+        assertThat(lastRecord(done).status()).isEqualTo(Status.PARTIAL);
+    }
+
+    @Test
+    void anEmptyPlanRecoversAtOnce() {
+        EvacuationRequest req = open("h1");
+        Actions planned = coordinator.planReceived(plan(req.requestId(), req.incidentId(), List.of(), List.of()));
+        assertThat(lastRecord(planned).status()).isEqualTo(Status.RECOVERED);
+    }
+
+    @Test
+    void startsAreLimitedPerIncidentAndTheNextGoesWhenOneSettles() {
+        coordinator = new RecoveryCoordinator(clock, new RecoveryPolicy(2, Duration.ofSeconds(60), "failover-service"),
+                Fixtures.sequentialIds());
+        EvacuationRequest req = open("h1");
+        List<EvacuationPlan.Assignment> five = IntStream.rangeClosed(1, 5).mapToObj(i -> assign("vm-" + i, "h1", "h2")).toList();
+        List<HostCommand> firstWave = commands(coordinator.planReceived(plan(req.requestId(), req.incidentId(), five, List.of())));
+        assertThat(firstWave).extracting(HostCommand::vmId).containsExactly("vm-1", "vm-2");
+
+        List<HostCommand> next = commands(coordinator.commandResult(result(firstWave.get(1), Outcome.SUCCEEDED)));
+        assertThat(next).extracting(HostCommand::vmId).containsExactly("vm-3");
+        List<HostCommand> afterFailure = commands(coordinator.commandResult(result(firstWave.get(0), Outcome.FAILED)));
+        assertThat(afterFailure).extracting(HostCommand::vmId).containsExactly("vm-4");
+    }
+
+    @Test
+    void redeliveredPlansAndResultsChangeNothing() {
+        EvacuationRequest req = open("h1");
+        EvacuationPlan thePlan = plan(req.requestId(), req.incidentId(), List.of(assign("vm-a", "h1", "h2")), List.of());
+        HostCommand command = commands(coordinator.planReceived(thePlan)).get(0);
+
+        assertThat(coordinator.planReceived(thePlan).events()).isEmpty();
+        Actions done = coordinator.commandResult(result(command, Outcome.SUCCEEDED));
+        assertThat(done.closed()).containsExactly(Status.RECOVERED);
+        Actions again = coordinator.commandResult(result(command, Outcome.SUCCEEDED));
+        assertThat(again.events()).isEmpty();
+        assertThat(again.closed()).isEmpty();
+        assertThat(coordinator.planReceived(thePlan).events()).isEmpty();
+        assertThat(coordinator.incident(req.incidentId()).orElseThrow().timeline())
+                .filteredOn(e -> e.phase().equals("vm-started")).hasSize(1);
+    }
+
+    @Test
+    void plansAndResultsOfOtherIncidentsOrRequestsAreIgnored() {
+        EvacuationRequest req = open("h1");
+        assertThat(coordinator.planReceived(plan(req.requestId(), "no-such-incident",
+                List.of(assign("vm-a", "h1", "h2")), List.of())).events()).isEmpty();
+        assertThat(coordinator.planReceived(plan("another-request", req.incidentId(),
+                List.of(assign("vm-a", "h1", "h2")), List.of())).events()).isEmpty();
+        HostCommand foreign = new HostCommand("cmd-x", "h2", "vm-a", HostCommand.Action.DEFINE_AND_START,
+                Fixtures.spec("vm-a", Tier.GOLD), 1, null, "scheduler-service", T0, T0.plusSeconds(60));
+        assertThat(coordinator.commandResult(result(foreign, Outcome.SUCCEEDED))).isEqualTo(Actions.NONE);
+    }
+
+    @Test
+    void incidentsAreListedNewestFirst() {
+        open("h1");
+        clock.advanceMillis(10);
+        open("h2");
+        assertThat(coordinator.incidents()).extracting(IncidentSnapshot::hostId).containsExactly("h2", "h1");
+    }
+}

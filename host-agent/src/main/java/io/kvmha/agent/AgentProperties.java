@@ -1,0 +1,69 @@
+package io.kvmha.agent;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the host agent ({@code kvmha.agent.*}).
+ *
+ * @param hostId                  the host this agent speaks for; required, unique in the cluster
+ * @param libvirtUri              libvirt connection URI when not simulating (default {@code qemu:///system})
+ * @param heartbeatInterval       time between heartbeats (default 500 ms)
+ * @param heartbeatSendTimeout    how long one heartbeat may wait for the broker before it is dropped
+ *                                (default 1 s); the next heartbeat supersedes it anyway
+ * @param inventoryCheckInterval  how often the inventory is re-read and republished if it changed (default 30 s)
+ * @param reconnectInitialBackoff first wait after a failed libvirt connection attempt (default 1 s)
+ * @param reconnectMaxBackoff     longest wait between libvirt connection attempts (default 30 s)
+ * @param connectionCheckInterval how often the libvirt connection is checked (default 1 s)
+ * @param commandResultCacheSize  how many command results are kept to answer redelivered commands (default 10000)
+ * @param commandAttributionWindow how long after a command its lifecycle events name it (default 10 s)
+ * @param labels                  free-form labels published with the inventory (rack, zone...)
+ * @param simulation              simulated host on libvirt's test driver
+ */
+@Validated
+@ConfigurationProperties(prefix = "kvmha.agent")
+public record AgentProperties(
+        @NotBlank String hostId,
+        @DefaultValue("qemu:///system") @NotBlank String libvirtUri,
+        @DefaultValue("500ms") @NotNull Duration heartbeatInterval,
+        @DefaultValue("1s") @NotNull Duration heartbeatSendTimeout,
+        @DefaultValue("30s") @NotNull Duration inventoryCheckInterval,
+        @DefaultValue("1s") @NotNull Duration reconnectInitialBackoff,
+        @DefaultValue("30s") @NotNull Duration reconnectMaxBackoff,
+        @DefaultValue("1s") @NotNull Duration connectionCheckInterval,
+        @DefaultValue("10000") @Min(1) int commandResultCacheSize,
+        @DefaultValue("10s") @NotNull Duration commandAttributionWindow,
+        Map<String, String> labels,
+        @DefaultValue @Valid @NotNull Simulation simulation) {
+
+    public AgentProperties {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /**
+     * A simulated host: the agent writes a libvirt test-driver host file and connects to
+     * {@code test:///<file>}; the NUMA topology comes from here, since the test driver reports none.
+     *
+     * @param enabled       simulate instead of connecting to {@code libvirtUri} (default false)
+     * @param dir           where the host file is written (default: a new temporary directory)
+     * @param numaCells     NUMA cells (default 2)
+     * @param cpusPerCell   logical CPUs per cell (default 8)
+     * @param memoryPerCell memory per cell, e.g. {@code 16GB} (binary units) or bytes (default 16 GiB)
+     */
+    public record Simulation(
+            @DefaultValue("false") boolean enabled,
+            Path dir,
+            @DefaultValue("2") @Min(1) int numaCells,
+            @DefaultValue("8") @Min(1) int cpusPerCell,
+            @DefaultValue("16GB") @NotNull DataSize memoryPerCell) {
+    }
+}

@@ -1,0 +1,40 @@
+package io.kvmha.agent.core;
+
+import io.kvmha.contracts.event.HostHeartbeat;
+import io.kvmha.contracts.event.HostHeartbeat.LibvirtConnectivity;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds the agent's heartbeats: a sequence that starts at 1 for every agent run, the agent's
+ * uptime, and the domains that occupy the host (active ones: running, paused, shutting down).
+ */
+public final class HeartbeatComposer {
+
+    private final String hostId;
+    private final String agentVersion;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final AtomicLong sequence = new AtomicLong();
+
+    public HeartbeatComposer(String hostId, String agentVersion, Clock clock) {
+        this.hostId = hostId;
+        this.agentVersion = agentVersion;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    public HostHeartbeat next(boolean libvirtConnected, List<HypervisorDomain> domains) {
+        Instant now = clock.instant();
+        List<HostHeartbeat.DomainStatus> active = domains.stream()
+                .filter(HypervisorDomain::isActive)
+                .map(d -> new HostHeartbeat.DomainStatus(d.uuid(), d.name(), d.state()))
+                .toList();
+        return new HostHeartbeat(hostId, sequence.incrementAndGet(), now,
+                Math.max(0, now.toEpochMilli() - startedAt.toEpochMilli()), agentVersion,
+                libvirtConnected ? LibvirtConnectivity.CONNECTED : LibvirtConnectivity.DISCONNECTED,
+                active, false, false);
+    }
+}

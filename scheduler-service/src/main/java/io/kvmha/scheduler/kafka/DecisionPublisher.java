@@ -1,0 +1,79 @@
+package io.kvmha.scheduler.kafka;
+
+import io.kvmha.contracts.event.EvacuationPlan;
+import io.kvmha.contracts.event.EvacuationRequest;
+import io.kvmha.contracts.event.HostCommand;
+import io.kvmha.contracts.event.KvmHaEvent;
+import io.kvmha.contracts.spring.EventPublisher;
+import io.kvmha.scheduler.SchedulerProperties;
+import io.kvmha.scheduler.core.Admission;
+import io.kvmha.scheduler.core.EvacuationOutcome;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes the events that make a decision real, and waits for Kafka's acknowledgement: a new VM's
+ * spec, placement and start command; an evacuation's placements, and only after them its plan, so whoever
+ * acts on a plan finds its placements already in the ledger.
+ */
+@Component
+public class DecisionPublisher {
+
+    public static final String ISSUER = "scheduler-service";
+
+    private final EventPublisher publisher;
+    private final SchedulerProperties properties;
+    private final Clock clock;
+
+    public DecisionPublisher(EventPublisher publisher, SchedulerProperties properties, Clock schedulerClock) {
+        this.publisher = publisher;
+        this.properties = properties;
+        this.clock = schedulerClock;
+    }
+
+    /** Publishes VmSpec, Placement and HostCommand(DEFINE_AND_START) and returns the command. */
+    public HostCommand publishNewVm(Admission.Admitted admitted) {
+        Instant now = clock.instant();
+        HostCommand command = new HostCommand(UUID.randomUUID().toString(), admitted.placement().hostId(),
+                admitted.spec().vmId(), HostCommand.Action.DEFINE_AND_START, admitted.spec(),
+                admitted.placement().generation(), null, ISSUER, now, now.plus(properties.commandTimeout()));
+        sendAll(List.of(admitted.spec(), admitted.placement(), command), "vm " + admitted.spec().vmId());
+        return command;
+    }
+
+    /** Publishes one Placement per move, then the EvacuationPlan, and returns the plan. */
+    public EvacuationPlan publishEvacuation(EvacuationRequest request, EvacuationOutcome outcome) {
+        sendAll(outcome.moves().stream().<KvmHaEvent>map(EvacuationOutcome.Move::placement).toList(),
+                "placements of incident " + request.incidentId());
+        EvacuationPlan plan = new EvacuationPlan(request.requestId(), request.incidentId(),
+                outcome.moves().stream().map(m -> new EvacuationPlan.Assignment(m.spec(), m.fromHostId(),
+                        m.targetHostId(), m.placement().generation())).toList(),
+                outcome.unplaced().stream().map(u -> new EvacuationPlan.Unplaced(u.spec().vmId(), u.spec().tier(),
+                        u.reason())).toList(),
+                clock.instant());
+        sendAll(List.of(plan), "plan of incident " + request.incidentId());
+        return plan;
+    }
+
+    private void sendAll(List<? extends KvmHaEvent> events, String what) {
+        CompletableFuture<?>[] sends = events.stream().map(publisher::publish).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(sends).get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublicationFailedException("interrupted while publishing " + what, e);
+        } catch (ExecutionException e) {
+            throw new PublicationFailedException("Kafka refused " + what + ": " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new PublicationFailedException("Kafka did not acknowledge " + what + " within "
+                    + properties.publishTimeout(), e);
+        }
+    }
+}

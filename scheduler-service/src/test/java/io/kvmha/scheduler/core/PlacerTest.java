@@ -1,0 +1,105 @@
+package io.kvmha.scheduler.core;
+
+import static io.kvmha.scheduler.core.Fixtures.T0;
+import static io.kvmha.scheduler.core.Fixtures.host;
+import static io.kvmha.scheduler.core.Fixtures.vm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvmha.contracts.event.HaPolicy;
+import io.kvmha.contracts.event.Placement;
+import io.kvmha.contracts.event.Tier;
+import io.kvmha.contracts.event.VmSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class PlacerTest {
+
+    private final ClusterView view = new ClusterView();
+    private final PlacementEngine engine = new PlacementEngine(AllocationRatios.DEFAULT);
+    private final Placer placer = new Placer(view, engine, new EvacuationPlanner(engine), () -> T0);
+
+    @Test
+    void admitsAtGenerationOneAndClaimsAtOnce() {
+        view.applyInventory(host("h1", 8, 4096));
+
+        Admission first = placer.admit(vm("a", 1, 3072));
+        Admission second = placer.admit(vm("b", 1, 2048));
+
+        assertThat(first).isInstanceOfSatisfying(Admission.Admitted.class, a -> {
+            assertThat(a.placement().generation()).isEqualTo(1);
+            assertThat(a.placement().hostId()).isEqualTo("h1");
+            assertThat(a.placement().placedAt()).isEqualTo(T0);
+        });
+        assertThat(second).isInstanceOfSatisfying(Admission.Rejected.class,
+                r -> assertThat(r.decision().explanation()).contains("h1 (1024 MiB unclaimed)"));
+    }
+
+    @Test
+    void refusesADuplicateName() {
+        view.applyInventory(host("h1", 8, 4096));
+        placer.admit(vm("a", 1, 16));
+        VmSpec again = new VmSpec("other-id", "a", 1, 16, Tier.GOLD, HaPolicy.RESTART, 0, null, T0);
+        assertThat(placer.admit(again)).isEqualTo(new Admission.DuplicateName("a", "id-a"));
+    }
+
+    @Test
+    void concurrentAdmissionsNeverDoubleBook() throws Exception {
+        view.applyInventory(host("h1", 64, 10 * 1024));
+        view.applyInventory(host("h2", 64, 10 * 1024));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Admission>> results = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                VmSpec spec = vm("vm" + i, 1, 1024);
+                results.add(pool.submit(() -> placer.admit(spec)));
+            }
+            int admitted = 0;
+            for (Future<Admission> result : results) {
+                admitted += result.get() instanceof Admission.Admitted ? 1 : 0;
+            }
+            assertThat(admitted).isEqualTo(20);
+        } finally {
+            pool.shutdownNow();
+        }
+        ClusterSnapshot cluster = view.snapshot();
+        assertThat(cluster.usage("h1").memoryBytes()).isEqualTo(Units.mibToBytes(10 * 1024));
+        assertThat(cluster.usage("h2").memoryBytes()).isEqualTo(Units.mibToBytes(10 * 1024));
+    }
+
+    @Test
+    void releaseGivesBackAnUnpublishedClaim() {
+        view.applyInventory(host("h1", 8, 4096));
+        Admission.Admitted admitted = (Admission.Admitted) placer.admit(vm("a", 1, 4096));
+        placer.release(admitted);
+        assertThat(view.snapshot().vms()).isEmpty();
+        assertThat(placer.admit(vm("b", 1, 4096))).isInstanceOf(Admission.Admitted.class);
+    }
+
+    @Test
+    void evacuationClaimsTheMovesAndARepeatedRequestGetsTheSamePlan() {
+        view.applyInventory(host("h1", 8, 4096));
+        view.applyInventory(host("h2", 8, 4096));
+        VmSpec web = vm("web", 1, 1024);
+        view.applySpec(web);
+        view.applyPlacement(new Placement(web.vmId(), "h1", 3, List.of(), "test", null, T0));
+
+        Placer.Evacuation first = placer.evacuate("req-1", "inc-1", Set.of("h1"));
+        Placer.Evacuation again = placer.evacuate("req-1", "inc-1", Set.of("h1"));
+
+        assertThat(first.repeated()).isFalse();
+        assertThat(first.outcome().moves()).singleElement().satisfies(m -> {
+            assertThat(m.targetHostId()).isEqualTo("h2");
+            assertThat(m.placement().generation()).isEqualTo(4);
+            assertThat(m.placement().incidentId()).isEqualTo("inc-1");
+            assertThat(m.placement().reason()).isEqualTo("evacuation of h1");
+        });
+        assertThat(view.snapshot().placement(web.vmId()).orElseThrow().hostId()).isEqualTo("h2");
+        assertThat(again.repeated()).isTrue();
+        assertThat(again.outcome()).isEqualTo(first.outcome());
+    }
+}
