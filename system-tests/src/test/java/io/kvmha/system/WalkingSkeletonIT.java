@@ -37,6 +37,9 @@ class WalkingSkeletonIT {
 
             await("scheduler sees 3 hosts").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> http.get(cluster.schedulerUrl() + "/api/v1/hosts").body().size() == 3);
+            // A host is only judged once failover has heard it: before that its silence proves nothing.
+            await("failover hears 3 hosts").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> LocalClusterMain.hostsHeard(http, cluster) == 3);
 
             Map<String, String> vms = new LinkedHashMap<>();
             vms.put(create(cluster, "gold-1", "GOLD"), "GOLD");

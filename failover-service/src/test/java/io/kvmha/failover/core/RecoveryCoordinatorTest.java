@@ -1,5 +1,6 @@
 package io.kvmha.failover.core;
 
+import io.kvmha.contracts.testing.VirtualClock;
 import static io.kvmha.failover.core.Fixtures.T0;
 import static io.kvmha.failover.core.Fixtures.assign;
 import static io.kvmha.failover.core.Fixtures.commands;

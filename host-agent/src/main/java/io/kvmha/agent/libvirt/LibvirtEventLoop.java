@@ -1,7 +1,9 @@
 package io.kvmha.agent.libvirt;
 
+import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
+import org.libvirt.jna.Libvirt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,12 @@ final class LibvirtEventLoop {
 
     private static final Logger log = LoggerFactory.getLogger(LibvirtEventLoop.class);
     private static boolean running;
+    /**
+     * libvirt prints every error to stderr unless a handler is set; libvirt-java already turns each
+     * into a LibvirtException that the agent logs with context, so the handler stays silent. Held in a
+     * static field so that JNA's native callback is never garbage-collected.
+     */
+    private static final Libvirt.VirErrorCallback SILENT_ERRORS = (userData, error) -> { };
 
     private LibvirtEventLoop() {
     }
@@ -23,6 +31,7 @@ final class LibvirtEventLoop {
         if (running) {
             return;
         }
+        Connect.setErrorCallback(SILENT_ERRORS);
         Library.initEventLoop();
         Thread loop = new Thread(LibvirtEventLoop::run, "libvirt-event-loop");
         loop.setDaemon(true);

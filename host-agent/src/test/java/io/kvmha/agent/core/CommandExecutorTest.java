@@ -1,5 +1,6 @@
 package io.kvmha.agent.core;
 
+import io.kvmha.contracts.testing.VirtualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmha.contracts.event.CommandResult;
@@ -24,7 +25,7 @@ class CommandExecutorTest {
     static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
     static final String VM = "7b0c6c2e-4f0e-4b1a-9d0e-2f7a4c1b9e01";
 
-    final MutableClock clock = new MutableClock(T0);
+    final VirtualClock clock = new VirtualClock(T0);
     final FakeHypervisor hypervisor = new FakeHypervisor();
     final CommandAttribution attribution = new CommandAttribution(clock, Duration.ofSeconds(10));
     CommandExecutor executor;

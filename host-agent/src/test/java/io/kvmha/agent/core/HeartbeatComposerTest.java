@@ -1,5 +1,6 @@
 package io.kvmha.agent.core;
 
+import io.kvmha.contracts.testing.VirtualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmha.contracts.event.DomainState;
@@ -13,7 +14,7 @@ class HeartbeatComposerTest {
 
     @Test
     void sequenceStartsAtOneAndCarriesUptimeAndActiveDomains() {
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
+        VirtualClock clock = new VirtualClock(Instant.parse("2026-11-27T12:00:00Z"));
         HeartbeatComposer composer = new HeartbeatComposer("h1", "1.2.3", clock);
         List<HypervisorDomain> domains = List.of(
                 new HypervisorDomain("a", "web-1", DomainState.RUNNING),

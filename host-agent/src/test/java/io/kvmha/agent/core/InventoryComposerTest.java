@@ -1,5 +1,6 @@
 package io.kvmha.agent.core;
 
+import io.kvmha.contracts.testing.VirtualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmha.contracts.event.HostInventory;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class InventoryComposerTest {
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
+    final VirtualClock clock = new VirtualClock(Instant.parse("2026-11-27T12:00:00Z"));
     final HostDescription testDriverHost = new HostDescription(null, "kvmha-simulated", 16, 32L << 30, List.of(),
             "TEST", "9.0.0", "9.0.0");
 

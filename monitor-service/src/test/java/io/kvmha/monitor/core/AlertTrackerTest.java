@@ -1,5 +1,6 @@
 package io.kvmha.monitor.core;
 
+import io.kvmha.contracts.testing.VirtualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
