@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
  * An action for the agent of one host. Idempotent by {@code commandId}: a redelivered command gets its
  * first result again. An agent refuses commands addressed to another host or past their deadline.
  *
- * @param spec the VM's spec, for actions that define the domain
+ * @param spec      the VM's spec, required for DEFINE_AND_START
+ * @param migration where and how to live-migrate, required for MIGRATE
+ * @param autostart the autostart flag to set, required for SET_AUTOSTART
  */
 public record HostCommand(
         String commandId,
@@ -19,7 +21,9 @@ public record HostCommand(
         @Nullable String incidentId,
         String issuedBy,
         Instant issuedAt,
-        Instant deadline) implements KvmHaEvent {
+        Instant deadline,
+        @Nullable Migration migration,
+        @Nullable Boolean autostart) implements KvmHaEvent {
 
     public HostCommand {
         Required.field(commandId, "commandId");
@@ -32,6 +36,20 @@ public record HostCommand(
         if (action == Action.DEFINE_AND_START && spec == null) {
             throw new MissingFieldException("spec");
         }
+        if (action == Action.MIGRATE && migration == null) {
+            throw new MissingFieldException("migration");
+        }
+        if (action == Action.SET_AUTOSTART && autostart == null) {
+            throw new MissingFieldException("autostart");
+        }
+    }
+
+    /** A command without migration or autostart parameters. */
+    public HostCommand(String commandId, String hostId, String vmId, Action action, @Nullable VmSpec spec,
+                       long placementGeneration, @Nullable String incidentId, String issuedBy, Instant issuedAt,
+                       Instant deadline) {
+        this(commandId, hostId, vmId, action, spec, placementGeneration, incidentId, issuedBy, issuedAt, deadline,
+                null, null);
     }
 
     @Override
@@ -39,5 +57,26 @@ public record HostCommand(
         return hostId;
     }
 
-    public enum Action { DEFINE_AND_START, START, DESTROY, UNDEFINE }
+    public enum Action {
+        DEFINE_AND_START, START, DESTROY, UNDEFINE,
+        /** Graceful shutdown; destroyed when it has not stopped by the deadline. */
+        SHUTDOWN,
+        /** Live migration to another host; progress is reported as IN_PROGRESS results. */
+        MIGRATE,
+        SET_AUTOSTART
+    }
+
+    /**
+     * A live migration: live, persistent on the destination, undefined on the source, peer-to-peer.
+     *
+     * @param targetUri       the destination's libvirt URI, as the source host reaches it
+     * @param bandwidthMiBps  bandwidth limit; 0 means libvirt's default
+     * @param maxDowntimeMs   the longest pause of the guest allowed at switch-over; 0 means libvirt's default
+     */
+    public record Migration(String targetHostId, String targetUri, long bandwidthMiBps, long maxDowntimeMs) {
+        public Migration {
+            Required.field(targetHostId, "migration.targetHostId");
+            Required.field(targetUri, "migration.targetUri");
+        }
+    }
 }
