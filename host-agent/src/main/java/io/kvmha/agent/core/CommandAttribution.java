@@ -54,6 +54,9 @@ public final class CommandAttribution {
             case START -> Set.of(Kind.STARTED);
             case DESTROY -> Set.of(Kind.STOPPED);
             case UNDEFINE -> Set.of(Kind.UNDEFINED);
+            case SHUTDOWN -> Set.of(Kind.STOPPED);
+            case MIGRATE -> Set.of(Kind.STOPPED, Kind.UNDEFINED, Kind.SUSPENDED, Kind.RESUMED);
+            case SET_AUTOSTART -> Set.of(Kind.DEFINED);
         };
     }
 }
