@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "kvmha", mixinStandardHelpOptions = true, version = "kvmha 0.1.0",
         description = "Operate a kvm-ha cluster.",
-        subcommands = {StatusCommand.class, VmCommand.class, HostCommand.class, IncidentsCommand.class},
+        subcommands = {StatusCommand.class, VmCommand.class, HostCommand.class, IncidentsCommand.class,
+            GuardCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",

@@ -5,8 +5,17 @@ import io.kvmha.agent.core.CommandExecutor;
 import io.kvmha.agent.core.HeartbeatComposer;
 import io.kvmha.agent.core.Hypervisor;
 import io.kvmha.agent.core.InventoryComposer;
+import io.kvmha.agent.core.PlacementBook;
+import io.kvmha.agent.core.SelfFencing;
 import io.kvmha.agent.libvirt.LibvirtHypervisor;
+import io.kvmha.agent.kafka.MalformedCommandAnswer;
+import io.kvmha.contracts.codec.UnreadableRecordException;
+import io.kvmha.contracts.spring.DeadLetterRouter;
+import io.kvmha.contracts.spring.EventPublisher;
+import io.kvmha.contracts.spring.KvmHaKafkaProperties;
 import java.time.Clock;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -41,15 +50,41 @@ class AgentConfiguration {
     }
 
     @Bean
+    PlacementBook placementBook(AgentProperties properties) {
+        return new PlacementBook(properties.hostId());
+    }
+
+    @Bean
     CommandExecutor commandExecutor(AgentProperties properties, Hypervisor hypervisor, Clock agentClock,
-                                    CommandAttribution attribution) {
-        return new CommandExecutor(properties.hostId(), hypervisor, agentClock, properties.commandResultCacheSize(),
-                attribution);
+                                    CommandAttribution attribution, PlacementBook placements) {
+        CommandExecutor executor = new CommandExecutor(properties.hostId(), hypervisor, agentClock,
+                properties.commandResultCacheSize(), attribution);
+        executor.usePlacements(placements, properties.placementWait());
+        return executor;
     }
 
     @Bean
     InventoryComposer inventoryComposer(AgentProperties properties, HypervisorTarget target, Clock agentClock) {
         return new InventoryComposer(properties.hostId(), target.simulated(), properties.labels(), agentClock);
+    }
+
+    /**
+     * The contracts' error handler (dead-letter unreadable records at once, others after the configured
+     * retries), whose recoverer also answers a malformed command with a FAILED result when its id is readable.
+     */
+    @Bean
+    DefaultErrorHandler kvmhaErrorHandler(DeadLetterRouter router, KvmHaKafkaProperties kafkaProperties,
+                                          EventPublisher publisher, AgentProperties properties, Clock agentClock) {
+        DefaultErrorHandler handler = new DefaultErrorHandler(
+                new MalformedCommandAnswer(router, publisher, properties.hostId(), agentClock),
+                new FixedBackOff(200L, kafkaProperties.processingRetries()));
+        handler.addNotRetryableExceptions(UnreadableRecordException.class);
+        return handler;
+    }
+
+    @Bean
+    SelfFencing selfFencing(AgentProperties properties, Clock agentClock) {
+        return new SelfFencing(agentClock, properties.selfFenceTimeout());
     }
 
     @Bean

@@ -28,6 +28,15 @@ import org.springframework.validation.annotation.Validated;
  * @param commandAttributionWindow how long after a command its lifecycle events name it (default 10 s)
  * @param labels                  free-form labels published with the inventory (rack, zone...)
  * @param simulation              simulated host on libvirt's test driver
+ * @param selfFenceTimeout        CONTRACT: after this long without a heartbeat acknowledged by Kafka the agent
+ *                                destroys its HA-protected VMs (default 10 s); the failover service relies on it
+ * @param selfFenceEnabled        whether the agent fences itself at all (default true)
+ * @param metricsInterval         time between metric sample batches (default 5 s)
+ * @param domainRefreshInterval   safety-net period of the heartbeat's domain list; it is also refreshed right
+ *                                after every lifecycle event and reconnection (default 2 s)
+ * @param placementWait           how long DEFINE_AND_START waits for the placement generation it names to arrive
+ *                                on {@code kvmha.placements}, for its NUMA claims (default 1 s); without it the
+ *                                domain gets no NUMA tuning
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.agent")
@@ -43,7 +52,12 @@ public record AgentProperties(
         @DefaultValue("10000") @Min(1) int commandResultCacheSize,
         @DefaultValue("10s") @NotNull Duration commandAttributionWindow,
         Map<String, String> labels,
-        @DefaultValue @Valid @NotNull Simulation simulation) {
+        @DefaultValue @Valid @NotNull Simulation simulation,
+        @DefaultValue("10s") @NotNull Duration selfFenceTimeout,
+        @DefaultValue("true") boolean selfFenceEnabled,
+        @DefaultValue("5s") @NotNull Duration metricsInterval,
+        @DefaultValue("1s") @NotNull Duration placementWait,
+        @DefaultValue("2s") @NotNull Duration domainRefreshInterval) {
 
     public AgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);

@@ -135,7 +135,7 @@ class HostAgentIT {
 
             // What the lead's system test asks: the domains running on h1's hypervisor; none on h2.
             assertThat(h1.getBean(Hypervisor.class).listDomains())
-                    .containsExactly(new HypervisorDomain(spec.vmId(), "web-1", DomainState.RUNNING));
+                    .containsExactly(new HypervisorDomain(spec.vmId(), "web-1", DomainState.RUNNING, spec.haPolicy()));
             assertThat(h2.getBean(Hypervisor.class).listDomains()).isEmpty();
 
             // Heartbeats carry the running domain.

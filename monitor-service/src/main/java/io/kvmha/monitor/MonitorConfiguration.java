@@ -1,16 +1,24 @@
 package io.kvmha.monitor;
 
+import io.kvmha.monitor.core.AlertRule;
 import io.kvmha.monitor.core.AlertTracker;
 import io.kvmha.monitor.core.EventRule;
 import io.kvmha.monitor.core.HostDownRule;
 import io.kvmha.monitor.core.HostStateCounts;
 import io.kvmha.monitor.core.IncidentStatusCounts;
+import io.kvmha.monitor.core.VmStateCounts;
+import io.kvmha.monitor.core.rules.RuleEngine;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Wires the plain-Java core. Every bean is per application context: several monitors may share a JVM. */
@@ -18,6 +26,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableConfigurationProperties(MonitorProperties.class)
 @EnableScheduling
 class MonitorConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
@@ -31,7 +41,19 @@ class MonitorConfiguration {
     }
 
     @Bean
-    AlertTracker alertTracker(List<EventRule> rules, Clock clock) {
+    RuleEngine ruleEngine(MonitorProperties properties, ResourceLoader resources) {
+        RuleEngine engine = new RuleEngine(RuleFiles.load(properties.rules(), resources, properties.runbookBaseUrl()),
+                properties.lookback(), properties.forgetAfter(), properties.evaluationThreads());
+        properties.recoveryObjectives().forEach((tier, seconds) ->
+                engine.constant("kvmha_recovery_objective_seconds", Map.of("tier", tier), seconds));
+        log.info("rule engine loaded rules={} from {}", engine.rules().size(), properties.rules());
+        return engine;
+    }
+
+    @Bean
+    AlertTracker alertTracker(List<EventRule> eventRules, RuleEngine engine, Clock clock) {
+        List<AlertRule> rules = new ArrayList<>(eventRules);
+        rules.addAll(engine.rules());
         return new AlertTracker(rules, clock);
     }
 
@@ -43,5 +65,10 @@ class MonitorConfiguration {
     @Bean
     IncidentStatusCounts incidentStatusCounts() {
         return new IncidentStatusCounts();
+    }
+
+    @Bean
+    VmStateCounts vmStateCounts() {
+        return new VmStateCounts();
     }
 }

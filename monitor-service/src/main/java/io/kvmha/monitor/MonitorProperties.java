@@ -2,7 +2,10 @@ package io.kvmha.monitor;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,19 +14,59 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the monitor service ({@code kvmha.monitor.*}).
  *
- * @param runbookBaseUrl     where the operations guide lives; each alert's {@code runbook_url} is this
- *                           plus the lower-cased alert name as anchor. Default {@code docs/OPERATIONS.md}
- *                           (relative to the repository); set an absolute URL such as
- *                           {@code https://kvm-ha.dev/docs/OPERATIONS.md} in production
- * @param evaluationInterval how often the alert timers ({@code for}, {@code keep_firing_for}) are
- *                           checked. Default 1 s; at least 100 ms
- * @param publishTimeout     how long publishing one alert to Kafka may take before the event that
- *                           caused it is retried (and finally dead-lettered). Default 10 s
+ * @param runbookBaseUrl       where the operations guide lives; each alert's {@code runbook_url} is this
+ *                             plus the lower-cased alert name as anchor. Default {@code docs/OPERATIONS.md}
+ *                             (relative to the repository); set an absolute URL such as
+ *                             {@code https://kvm-ha.dev/docs/OPERATIONS.md} in production
+ * @param evaluationInterval   how often the rules are evaluated and the alert timers ({@code for},
+ *                             {@code keep_firing_for}) checked. Default 500 ms; at least 100 ms
+ * @param publishTimeout       how long publishing one alert to Kafka may take before the event that
+ *                             caused it is retried (and finally dead-lettered). Default 10 s
+ * @param rules                rule files (Spring resource locations) evaluated by the rule engine.
+ *                             Default {@code classpath:monitor-rules.yml}, the shipped set
+ * @param lookback             how long a sampled series counts as present after its last sample (then
+ *                             it stops being returned: no freezing at the last value). Default 1 min
+ * @param forgetAfter          how long a silent sampled series is kept, reported by {@code stale()}.
+ *                             Default 1 h
+ * @param recoveryObjectives   each tier's recovery objective in seconds (host detected down to the VM
+ *                             started), the threshold of {@code KvmFailoverSlow}. Default gold 10,
+ *                             silver 30, bronze 120
+ * @param cluster              the {@code cluster} label added to every alert sent to Alertmanager
+ *                             (Prometheus' external label). Default {@code kvm-ha}
+ * @param alertmanagers        Alertmanager base URLs ({@code http://127.0.0.1:9093}); every alert goes to
+ *                             all of them through {@code POST /api/v2/alerts}. Default none
+ * @param resendInterval       how often firing (and recently resolved) alerts are re-sent to
+ *                             Alertmanager. Default 30 s
+ * @param alertmanagerAttempts attempts per delivery to one Alertmanager (Resilience4j retry,
+ *                             exponential backoff from 200 ms). Default 4
+ * @param evaluationThreads    threads that evaluate the rules in parallel. Default 2 (1: the timer
+ *                             thread alone)
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.monitor")
 public record MonitorProperties(
         @DefaultValue("docs/OPERATIONS.md") @NotBlank String runbookBaseUrl,
-        @DefaultValue("1s") @NotNull @DurationMin(millis = 100) Duration evaluationInterval,
-        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration publishTimeout) {
+        @DefaultValue("500ms") @NotNull @DurationMin(millis = 100) Duration evaluationInterval,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration publishTimeout,
+        @DefaultValue("classpath:monitor-rules.yml") @NotNull List<String> rules,
+        @DefaultValue("1m") @NotNull @DurationMin(seconds = 1) Duration lookback,
+        @DefaultValue("1h") @NotNull @DurationMin(seconds = 1) Duration forgetAfter,
+        Map<String, Double> recoveryObjectives,
+        @DefaultValue("kvm-ha") @NotBlank String cluster,
+        @DefaultValue({}) @NotNull List<URI> alertmanagers,
+        @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration resendInterval,
+        @DefaultValue("4") int alertmanagerAttempts,
+        @DefaultValue("2") int evaluationThreads) {
+
+    public MonitorProperties {
+        if (recoveryObjectives == null || recoveryObjectives.isEmpty()) {
+            recoveryObjectives = Map.of("gold", 10.0, "silver", 30.0, "bronze", 120.0);
+        }
+        if (evaluationThreads < 1) {
+            throw new IllegalArgumentException("kvmha.monitor.evaluation-threads must be at least 1");
+        }
+        if (alertmanagerAttempts < 1) {
+            throw new IllegalArgumentException("kvmha.monitor.alertmanager-attempts must be at least 1");
+        }
+    }
 }

@@ -1,8 +1,6 @@
 package io.kvmha.monitor;
 
 import io.kvmha.contracts.topic.Topic;
-import io.kvmha.monitor.kafka.HostHealthListener;
-import io.kvmha.monitor.kafka.RecoveryListener;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,9 +28,9 @@ public abstract class EmbeddedKafkaContext {
 
     @BeforeEach
     void waitForPartitions() throws Exception {
-        ContainerTestUtils.waitForAssignment(listeners.getListenerContainer(HostHealthListener.ID),
-                Topic.HOST_HEALTH.partitions());
-        ContainerTestUtils.waitForAssignment(listeners.getListenerContainer(RecoveryListener.ID),
-                Topic.RECOVERIES.partitions());
+        for (var container : listeners.getListenerContainers()) {
+            String topic = container.getContainerProperties().getTopics()[0];
+            ContainerTestUtils.waitForAssignment(container, Topic.byName(topic).orElseThrow().partitions());
+        }
     }
 }

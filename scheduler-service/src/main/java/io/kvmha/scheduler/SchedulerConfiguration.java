@@ -3,8 +3,11 @@ package io.kvmha.scheduler;
 import io.kvmha.scheduler.core.AllocationRatios;
 import io.kvmha.scheduler.core.ClusterView;
 import io.kvmha.scheduler.core.EvacuationPlanner;
+import io.kvmha.scheduler.core.FailoverAdmission;
 import io.kvmha.scheduler.core.PlacementEngine;
+import io.kvmha.scheduler.core.PlacementPolicy;
 import io.kvmha.scheduler.core.Placer;
+import io.kvmha.scheduler.core.TierQuotas;
 import io.kvmha.scheduler.kafka.ViewConsumerGroup;
 import java.time.Clock;
 import java.util.UUID;
@@ -22,18 +25,36 @@ public class SchedulerConfiguration {
     }
 
     @Bean
-    ClusterView clusterView() {
-        return new ClusterView();
+    AllocationRatios allocationRatios(SchedulerProperties properties) {
+        return new AllocationRatios(properties.cpuAllocationRatio(), properties.ramAllocationRatio());
     }
 
     @Bean
-    PlacementEngine placementEngine(SchedulerProperties properties) {
-        return new PlacementEngine(new AllocationRatios(properties.cpuAllocationRatio(), properties.ramAllocationRatio()));
+    ClusterView clusterView(AllocationRatios ratios) {
+        return new ClusterView(ratios);
     }
 
     @Bean
-    Placer placer(ClusterView view, PlacementEngine engine, Clock schedulerClock) {
-        return new Placer(view, engine, new EvacuationPlanner(engine), schedulerClock);
+    PlacementEngine placementEngine(SchedulerProperties properties, AllocationRatios ratios) {
+        return new PlacementEngine(new PlacementPolicy(ratios, properties.placementMode(), properties.balanceWeight(),
+                properties.tierSpreadWeight()));
+    }
+
+    @Bean
+    TierQuotas tierQuotas(SchedulerProperties properties) {
+        SchedulerProperties.TierShares shares = properties.tierQuotas();
+        return new TierQuotas(shares.gold(), shares.silver(), shares.bronze());
+    }
+
+    @Bean
+    FailoverAdmission failoverAdmission(SchedulerProperties properties, PlacementEngine engine) {
+        return new FailoverAdmission(properties.failoverHostFailures(), properties.failoverCountedTiers(), engine);
+    }
+
+    @Bean
+    Placer placer(ClusterView view, PlacementEngine engine, TierQuotas quotas, FailoverAdmission admission,
+                  Clock schedulerClock) {
+        return new Placer(view, engine, new EvacuationPlanner(engine, quotas), quotas, admission, schedulerClock);
     }
 
     @Bean

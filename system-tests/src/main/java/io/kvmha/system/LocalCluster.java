@@ -5,10 +5,16 @@ import io.kvmha.contracts.spring.KvmHaKafkaAutoConfiguration;
 import io.kvmha.failover.FailoverApplication;
 import io.kvmha.monitor.MonitorApplication;
 import io.kvmha.scheduler.SchedulerApplication;
+import io.kvmha.bmc.PowerState;
+import io.kvmha.bmc.RedfishBmcEmulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,19 +43,34 @@ public final class LocalCluster implements AutoCloseable {
      * @param fixedPorts serve the REST APIs on their documented ports (8082-8084) instead of random ones
      * @param extraArgs  further Spring arguments given to every service, e.g. {@code --kvmha.failover.down-after=2s}
      */
-    public record Options(int hosts, boolean fixedPorts, List<String> extraArgs) {
+    public record Options(int hosts, boolean fixedPorts, List<String> extraArgs, boolean bmc) {
         public Options {
             if (hosts < 1) {
                 throw new IllegalArgumentException("a cluster needs at least one host, got " + hosts);
             }
             extraArgs = List.copyOf(extraArgs);
         }
+
+        /** Without BMCs: the failover service can only rely on the agents' self-fencing. */
+        public Options(int hosts, boolean fixedPorts, List<String> extraArgs) {
+            this(hosts, fixedPorts, extraArgs, false);
+        }
+
+        /** The same cluster with a Redfish BMC (emulated, real HTTP) for every host. */
+        public Options withBmc() {
+            return new Options(hosts, fixedPorts, extraArgs, true);
+        }
     }
+
+    /** The user the failover service fences with; the password is random per cluster. */
+    static final String BMC_USER = "fencer";
 
     private final EmbeddedKafkaKraftBroker broker;
     private final Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
-    private final Map<String, ConfigurableApplicationContext> agents = new LinkedHashMap<>();
+    private final Map<String, ConfigurableApplicationContext> agents = new java.util.concurrent.ConcurrentHashMap<>();
     private final Options options;
+    private RedfishBmcEmulator bmc;
+    private final List<String> fencingArgs = new ArrayList<>();
 
     private LocalCluster(Options options, EmbeddedKafkaKraftBroker broker) {
         this.options = options;
@@ -71,6 +92,9 @@ public final class LocalCluster implements AutoCloseable {
         LocalCluster cluster = new LocalCluster(options, broker);
         try {
             cluster.createTopics();
+            if (options.bmc()) {
+                cluster.startBmc();
+            }
             cluster.startServices();
             for (int i = 1; i <= options.hosts(); i++) {
                 cluster.startAgent("h" + i);
@@ -93,6 +117,61 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * One emulated Redfish BMC serving every host. Its power button is wired to the host: Off stops
+     * the host's agent and with it the host's domains (a power loss); On boots the host again.
+     */
+    private void startBmc() {
+        List<String> hostIds = new ArrayList<>();
+        for (int i = 1; i <= options.hosts(); i++) {
+            hostIds.add("h" + i);
+        }
+        String password = UUID.randomUUID().toString();
+        bmc = RedfishBmcEmulator.start(BMC_USER, password, hostIds.toArray(String[]::new));
+        try {
+            Path dir = Files.createTempDirectory("kvmha-bmc-credentials");
+            Path user = Files.writeString(dir.resolve("username"), BMC_USER);
+            Path secret = Files.writeString(dir.resolve("password"), password);
+            dir.toFile().deleteOnExit();
+            user.toFile().deleteOnExit();
+            secret.toFile().deleteOnExit();
+            for (String host : hostIds) {
+                String prefix = "--kvmha.failover.fencing.hosts." + host + ".redfish.";
+                fencingArgs.add(prefix + "url=" + bmc.systemUri(host));
+                fencingArgs.add(prefix + "username-file=" + user);
+                fencingArgs.add(prefix + "password-file=" + secret);
+                bmc.onPowerChange(host, (id, state) -> {
+                    if (state == PowerState.Off && agents.containsKey(id)) {
+                        powerOff(id);
+                    } else if (state == PowerState.On && !agents.containsKey(id)) {
+                        startAgent(id);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the BMC credential files", e);
+        }
+    }
+
+    /** The emulated BMC of every host (for tests that inject BMC faults), if the cluster has one. */
+    public RedfishBmcEmulator bmc() {
+        if (bmc == null) {
+            throw new IllegalStateException("this cluster was started without BMCs (Options.withBmc())");
+        }
+        return bmc;
+    }
+
+    /**
+     * A host loses power: with a BMC, its chassis reads Off from now on (which is what lets the failover
+     * service fence it at once); without one, the host just goes silent.
+     */
+    public void powerLoss(String hostId) {
+        powerOff(hostId);
+        if (bmc != null) {
+            bmc.setPowerState(hostId, PowerState.Off);
+        }
+    }
+
     private void startServices() {
         Map<String, Supplier<SpringApplicationBuilder>> builders = new LinkedHashMap<>();
         builders.put("scheduler-service", SchedulerApplication::builder);
@@ -102,8 +181,13 @@ public final class LocalCluster implements AutoCloseable {
         ExecutorService starter = Executors.newFixedThreadPool(builders.size());
         try {
             Map<String, Future<ConfigurableApplicationContext>> starting = new LinkedHashMap<>();
-            builders.forEach((name, builder) -> starting.put(name, starter.submit(() ->
-                    builder.get().run(args(options.fixedPorts() ? ports.get(name) : 0)))));
+            builders.forEach((name, builder) -> starting.put(name, starter.submit(() -> {
+                List<String> args = new ArrayList<>(List.of(args(options.fixedPorts() ? ports.get(name) : 0)));
+                if (name.equals("failover-service")) {
+                    args.addAll(fencingArgs);
+                }
+                return builder.get().run(args.toArray(String[]::new));
+            })));
             for (var entry : starting.entrySet()) {
                 services.put(entry.getKey(), entry.getValue().get());
             }
@@ -117,8 +201,34 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops a control-plane service (as a crash would: it gets no chance to finish its work) and starts a
+     * new instance with the same configuration, which must take over from what Kafka recorded.
+     */
+    public void restartService(String name) {
+        ConfigurableApplicationContext old = services.remove(name);
+        if (old == null) {
+            throw new IllegalArgumentException("no service " + name + "; running: " + services.keySet());
+        }
+        String port = old.getEnvironment().getProperty("local.server.port");
+        old.close();
+        log.info("stopped {}", name);
+        Supplier<SpringApplicationBuilder> builder = switch (name) {
+            case "scheduler-service" -> SchedulerApplication::builder;
+            case "failover-service" -> FailoverApplication::builder;
+            case "monitor-service" -> MonitorApplication::builder;
+            default -> throw new IllegalArgumentException("unknown service " + name);
+        };
+        List<String> args = new ArrayList<>(List.of(args(Integer.parseInt(port))));
+        if (name.equals("failover-service")) {
+            args.addAll(fencingArgs);
+        }
+        services.put(name, builder.get().run(args.toArray(String[]::new)));
+        log.info("started {} again on port {}", name, port);
+    }
+
     /** Starts (or restarts) the agent of a simulated host. */
-    public void startAgent(String hostId) {
+    public synchronized void startAgent(String hostId) {
         List<String> args = new ArrayList<>(List.of(args(0)));
         args.add("--kvmha.agent.host-id=" + hostId);
         args.add("--kvmha.agent.simulation.enabled=true");
@@ -135,7 +245,7 @@ public final class LocalCluster implements AutoCloseable {
     public void powerOff(String hostId) {
         ConfigurableApplicationContext agent = agents.remove(hostId);
         if (agent == null) {
-            throw new IllegalArgumentException("no running host " + hostId + "; running: " + agents.keySet());
+            return; // already off
         }
         agent.close();
         log.info("powered off host={}", hostId);
@@ -169,7 +279,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public List<String> runningHosts() {
-        return List.copyOf(agents.keySet());
+        return agents.keySet().stream().sorted().toList();
     }
 
     /** The Spring context of a running agent, for tests that look at its hypervisor directly. */
@@ -198,6 +308,9 @@ public final class LocalCluster implements AutoCloseable {
         }
         agents.clear();
         services.clear();
+        if (bmc != null) {
+            bmc.close();
+        }
         broker.destroy();
     }
 }

@@ -48,9 +48,9 @@ public final class LocalClusterMain {
     }
 
     private void run(Args args) throws Exception {
-        System.out.printf("starting kvm-ha locally: in-process Kafka, scheduler, failover, monitor, %d simulated hosts%n",
+        System.out.printf("starting kvm-ha locally: in-process Kafka, scheduler, failover, monitor, %d simulated hosts with Redfish BMCs%n",
                 args.hosts());
-        try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Options(args.hosts(), true, List.of()));
+        try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Options(args.hosts(), true, List.of()).withBmc());
              ClusterEventTail tail = new ClusterEventTail(cluster.bootstrapServers(),
                      List.of(Topic.HOST_HEALTH, Topic.RECOVERIES, Topic.ALERTS, Topic.PLACEMENTS,
                              Topic.COMMAND_RESULTS, Topic.HOST_HEARTBEATS), this::print)) {
@@ -66,6 +66,8 @@ public final class LocalClusterMain {
             System.out.printf("  incidents (REST):       %s/api/v1/incidents%n", cluster.failoverUrl());
             System.out.printf("  metrics (Prometheus):   %s/actuator/prometheus (also :8082, :8083)%n", cluster.monitorUrl());
             System.out.printf("  alerts:                 Kafka topic %s on %s%n", Topic.Names.ALERTS, cluster.bootstrapServers());
+            System.out.printf("  BMCs (Redfish):         %s/redfish/v1/Systems%n", cluster.bmc().baseUri());
+            System.out.println("  the CLI:                bin/kvmha status   (bin/kvmha --help)");
             if (args.demoFailure()) {
                 demoFailure(tail, cluster, vmIds);
             } else {
@@ -88,7 +90,7 @@ public final class LocalClusterMain {
         List<String> victims = hostOf.entrySet().stream().filter(e -> e.getValue().equals(victim)).map(Map.Entry::getKey).toList();
         System.out.printf("%n== power loss: host %s with %d VMs ==%n", victim, victims.size());
         failureAt = Instant.now();
-        cluster.powerOff(victim);
+        cluster.powerLoss(victim);
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
             // The powered-off host may have sent a last heartbeat while stopping: only survivors count.

@@ -80,6 +80,31 @@ class KvmhaCliIT {
     }
 
     @Test
+    void maintenanceOnAndOffWithTheHostsHistory() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> LocalClusterMain.hostsHeard(new JsonHttp(), cluster) == 2);
+        Run on = kvmha("host", "maintenance", "on", "h2", "--reason", "firmware update");
+        assertThat(on.exitCode()).as(on.err()).isEqualTo(ExitCode.OK);
+        assertThat(on.out()).contains("h2: MAINTENANCE");
+        Run off = kvmha("host", "maintenance", "off", "h2");
+        assertThat(off.exitCode()).as(off.err()).isEqualTo(ExitCode.OK);
+        assertThat(off.out()).contains("h2: ONLINE");
+        Run history = kvmha("host", "history", "h2");
+        assertThat(history.exitCode()).as(history.err()).isEqualTo(ExitCode.OK);
+        assertThat(history.out()).contains("MAINTENANCE").contains("firmware update");
+        Run wrong = kvmha("host", "maintenance", "maybe", "h2");
+        assertThat(wrong.exitCode()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void releasingAHostWhenTheGuardDoesNotHoldIsAConflict() {
+        Run status = kvmha("guard", "status");
+        assertThat(status.exitCode()).as(status.err()).isEqualTo(ExitCode.OK);
+        Run release = kvmha("guard", "release", "h1");
+        assertThat(release.exitCode()).isEqualTo(ExitCode.REFUSED);
+        assertThat(release.err()).contains("(409)");
+    }
+
+    @Test
     void anUnknownVmIsRefusedWithTheServicesReason() {
         Run run = kvmha("vm", "show", "no-such-vm");
         assertThat(run.exitCode()).isEqualTo(ExitCode.REFUSED);

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The walking skeleton end to end, in one JVM: a real KRaft broker, the four services, three agents on
- * libvirt test-driver hosts. Four VMs are created through the REST API; the host with the most of them
- * loses power; its VMs must run on the other hosts, never two at once, and KvmHostDown must fire.
+ * The whole failover loop end to end, in one JVM: a real KRaft broker, the four services, three agents
+ * on libvirt test-driver hosts, each host with a Redfish BMC (emulated, real HTTP). Four VMs are created
+ * through the REST API; the host with the most of them loses power; the failover service must fence it
+ * through its BMC, and its VMs must run on the other hosts, never two at once; KvmHostDown must fire.
  */
 class WalkingSkeletonIT {
 
@@ -30,7 +31,7 @@ class WalkingSkeletonIT {
 
     @Test
     void aSilentHostsVmsRunAgainElsewhereAndTheAlertFires() {
-        try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Options(3, false, List.of()));
+        try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Options(3, false, List.of()).withBmc());
              ClusterEventTail tail = new ClusterEventTail(cluster.bootstrapServers(),
                      List.of(Topic.ALERTS, Topic.HOST_HEALTH, Topic.RECOVERIES, Topic.HOST_HEARTBEATS), seen -> { });
              DomainSampler sampler = new DomainSampler(cluster, 20)) {
@@ -59,7 +60,7 @@ class WalkingSkeletonIT {
             assertThat(victimVms).isNotEmpty();
 
             Instant powerLoss = Instant.now();
-            cluster.powerOff(victim);
+            cluster.powerLoss(victim);
 
             await("the lost host's VMs run on the survivors").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(20))
@@ -73,17 +74,20 @@ class WalkingSkeletonIT {
             Instant lastHeartbeat = tail.events(HostHeartbeat.class).stream()
                     .filter(hb -> hb.hostId().equals(victim)).map(HostHeartbeat::sentAt)
                     .max(Comparator.naturalOrder()).orElse(powerLoss);
-            System.out.printf("WALKING SKELETON FAILOVER: host %s lost with %d VMs; all running elsewhere "
-                            + "%.3f s after its last heartbeat (%.3f s after power loss)%n", victim, victimVms.size(),
+            Instant down = await("DOWN recorded").atMost(Duration.ofSeconds(10)).until(() -> changedAt(tail, victim, HostState.DOWN), t -> t != null);
+            Instant fenced = await("FENCED recorded").atMost(Duration.ofSeconds(10)).until(() -> changedAt(tail, victim, HostState.FENCED), t -> t != null);
+            System.out.printf("FAILOVER POWER LOSS (BMC fencing): host %s lost with %d VMs; from its last heartbeat: "
+                            + "detected %.3f s, fenced %.3f s, all VMs running elsewhere %.3f s (%.3f s after power loss)%n",
+                    victim, victimVms.size(), seconds(lastHeartbeat, down), seconds(lastHeartbeat, fenced),
                     seconds(lastHeartbeat, lastStarted), seconds(powerLoss, lastStarted));
 
             await("KvmHostDown fires").atMost(Duration.ofSeconds(15)).until(() -> tail.any(Alert.class, a ->
                     a.name().equals("KvmHostDown") && a.status() == Alert.Status.FIRING
                             && victim.equals(a.labels().get("host"))));
-            await("the incident is recorded as recovered, unsafely").atMost(Duration.ofSeconds(15))
+            await("the incident is recorded as recovered after BMC fencing").atMost(Duration.ofSeconds(15))
                     .until(() -> tail.any(RecoveryRecord.class, r -> r.hostId().equals(victim)
                             && r.status() == RecoveryRecord.Status.RECOVERED
-                            && "UNSAFE: no fencing configured".equals(r.fencing())));
+                            && r.fencing() != null && r.fencing().startsWith("redfish")));
             assertThat(tail.events(HostHealthChange.class))
                     .anyMatch(h -> h.hostId().equals(victim) && h.current() == HostState.DOWN);
             assertThat(tail.events(HostHealthChange.class))
@@ -95,6 +99,12 @@ class WalkingSkeletonIT {
                     DomainSampler.describe(sampler.doubleRuns())).isEmpty();
             assertThat(sampler.samples()).isGreaterThan(10);
         }
+    }
+
+    private static Instant changedAt(ClusterEventTail tail, String host, HostState state) {
+        return tail.events(HostHealthChange.class).stream()
+                .filter(h -> h.hostId().equals(host) && h.current() == state)
+                .map(HostHealthChange::changedAt).findFirst().orElse(null);
     }
 
     private String create(LocalCluster cluster, String name, String tier) {

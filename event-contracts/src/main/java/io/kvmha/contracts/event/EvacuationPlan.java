@@ -28,10 +28,19 @@ public record EvacuationPlan(
         return incidentId;
     }
 
-    public record Assignment(VmSpec spec, @Nullable String fromHostId, String targetHostId, long placementGeneration) {
+    /**
+     * @param placement the new placement (with its NUMA claims) already published for this move; null in
+     *                  plans written before it was included
+     */
+    public record Assignment(VmSpec spec, @Nullable String fromHostId, String targetHostId, long placementGeneration,
+                             @Nullable Placement placement) {
         public Assignment {
             Required.field(spec, "assignments[].spec");
             Required.field(targetHostId, "assignments[].targetHostId");
+        }
+
+        public Assignment(VmSpec spec, @Nullable String fromHostId, String targetHostId, long placementGeneration) {
+            this(spec, fromHostId, targetHostId, placementGeneration, null);
         }
     }
 

@@ -3,13 +3,14 @@ package io.kvmha.failover.config;
 import io.kvmha.failover.core.FailoverEngine;
 import io.kvmha.failover.core.FailureDetector;
 import io.kvmha.failover.core.HeartbeatFailureDetector;
+import io.kvmha.failover.core.PhiAccrualFailureDetector;
 import java.time.Clock;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the plain-Java core; a test (or a later phi-accrual detector) replaces the clock or detector bean. */
+/** Wires the plain-Java core; a test replaces the clock or detector bean. */
 @Configuration(proxyBeanMethods = false)
 public class FailoverConfiguration {
 
@@ -22,12 +23,16 @@ public class FailoverConfiguration {
     @Bean
     @ConditionalOnMissingBean
     FailureDetector failureDetector(FailoverProperties properties) {
-        return new HeartbeatFailureDetector(properties.thresholds());
+        return switch (properties.detector()) {
+            case PHI_ACCRUAL -> new PhiAccrualFailureDetector(properties.phi().thresholds(), properties.thresholds());
+            case FIXED -> new HeartbeatFailureDetector(properties.thresholds());
+        };
     }
 
     @Bean
     FailoverEngine failoverEngine(Clock clock, FailureDetector detector, FailoverProperties properties) {
         return new FailoverEngine(clock, properties.thresholds(), detector, properties.recoveryPolicy(),
+                properties.fencing().policy(), properties.massFailure().policy(), properties.crashRestart().policy(),
                 () -> UUID.randomUUID().toString());
     }
 }

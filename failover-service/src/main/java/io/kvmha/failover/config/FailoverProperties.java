@@ -1,33 +1,59 @@
 package io.kvmha.failover.config;
 
 import io.kvmha.failover.core.DetectionThresholds;
+import io.kvmha.failover.core.FencingPolicy;
+import io.kvmha.failover.core.MassFailurePolicy;
+import io.kvmha.failover.core.PhiThresholds;
 import io.kvmha.failover.core.RecoveryPolicy;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the failover service ({@code kvmha.failover.*}).
  *
- * @param suspectAfter        heartbeat silence after which a host is SUSPECT (default 1 s); must be below downAfter
- * @param downAfter           heartbeat silence after which a host is DOWN and its VMs are recovered (default 2 s);
- *                            heartbeats sent longer ago than this are ignored as stale
+ * @param suspectAfter        heartbeat silence after which a host is SUSPECT at the latest (default 1 s); below downAfter
+ * @param downAfter           heartbeat silence after which a host is DOWN at the latest (default 1.8 s, so detection stays
+ *                            under 2 s with the 100 ms tick even when phi is patient); heartbeats sent longer ago than
+ *                            this are ignored as stale
  * @param tickInterval        how often the failure detector is evaluated (default 100 ms)
- * @param maxConcurrentStarts start commands in flight per incident (default 8)
- * @param commandDeadline     validity of an issued start command (default 60 s)
+ * @param maxConcurrentStarts start commands in flight across the cluster (default 8)
+ * @param maxStartsPerHost    start commands in flight per target host (default 4)
+ * @param commandDeadline     validity of an issued command (default 60 s)
+ * @param detector            {@code phi-accrual} (default: adaptive, suspectAfter/downAfter are ceilings) or {@code fixed}
+ * @param phi                 phi-accrual settings
+ * @param massFailure         the mass-failure guard
+ * @param fencing             fencing drivers and the self-fence fallback
+ * @param crashRestart        VM-level HA: restarts of a crashed VM on its host
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.failover")
 public record FailoverProperties(
         @DefaultValue("1s") @DurationMin(millis = 1) Duration suspectAfter,
-        @DefaultValue("2s") @DurationMin(millis = 2) Duration downAfter,
+        @DefaultValue("1800ms") @DurationMin(millis = 2) Duration downAfter,
         @DefaultValue("100ms") @DurationMin(millis = 1) Duration tickInterval,
         @DefaultValue("8") @Min(1) int maxConcurrentStarts,
-        @DefaultValue("60s") @DurationMin(seconds = 1) Duration commandDeadline) {
+        @DefaultValue("60s") @DurationMin(seconds = 1) Duration commandDeadline,
+        @DefaultValue("4") @Min(1) int maxStartsPerHost,
+        @DefaultValue("phi-accrual") @NotNull Detector detector,
+        @DefaultValue @Valid Phi phi,
+        @DefaultValue @Valid MassFailure massFailure,
+        @DefaultValue @Valid Fencing fencing,
+        @DefaultValue @Valid CrashRestart crashRestart) {
 
+    @ConstructorBinding
     public FailoverProperties {
         if (suspectAfter != null && downAfter != null && downAfter.compareTo(suspectAfter) <= 0) {
             throw new IllegalArgumentException("kvmha.failover.down-after (" + downAfter
@@ -35,11 +61,134 @@ public record FailoverProperties(
         }
     }
 
+    /** The walking-skeleton settings, with defaults for everything added since. */
+    public FailoverProperties(Duration suspectAfter, Duration downAfter, Duration tickInterval, int maxConcurrentStarts,
+                              Duration commandDeadline) {
+        this(suspectAfter, downAfter, tickInterval, maxConcurrentStarts, commandDeadline, 4, Detector.PHI_ACCRUAL,
+                Phi.DEFAULTS, MassFailure.DEFAULTS, Fencing.DEFAULTS, CrashRestart.DEFAULTS);
+    }
+
     public DetectionThresholds thresholds() {
         return new DetectionThresholds(suspectAfter, downAfter);
     }
 
     public RecoveryPolicy recoveryPolicy() {
-        return new RecoveryPolicy(maxConcurrentStarts, commandDeadline, RecoveryPolicy.SERVICE);
+        return new RecoveryPolicy(maxConcurrentStarts, maxStartsPerHost, commandDeadline, RecoveryPolicy.SERVICE);
+    }
+
+    public enum Detector { PHI_ACCRUAL, FIXED }
+
+    /**
+     * @param suspectPhi       phi at which a host is SUSPECT (default 3)
+     * @param downPhi          phi at which a host is DOWN (default 8)
+     * @param windowSize       inter-arrival times remembered per host (default 100)
+     * @param minStdDev        floor of the learned standard deviation (default 100 ms)
+     * @param acceptablePause  pause added to the mean interval at no cost (default 500 ms)
+     * @param expectedInterval the agents' heartbeat interval, assumed until learned (default 500 ms)
+     */
+    public record Phi(
+            @DefaultValue("3") @DecimalMin("0.1") double suspectPhi,
+            @DefaultValue("8") @DecimalMin("0.2") double downPhi,
+            @DefaultValue("100") @Min(2) int windowSize,
+            @DefaultValue("100ms") @DurationMin(millis = 1) Duration minStdDev,
+            @DefaultValue("500ms") @NotNull Duration acceptablePause,
+            @DefaultValue("500ms") @DurationMin(millis = 1) Duration expectedInterval) {
+
+        static final Phi DEFAULTS = new Phi(3, 8, 100, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(500));
+
+        public PhiThresholds thresholds() {
+            return new PhiThresholds(suspectPhi, downPhi, windowSize, minStdDev, acceptablePause, expectedInterval);
+        }
+    }
+
+    /**
+     * @param maxSilentShare share of hosts that may go silent within the window before nothing is fenced (default 0.3)
+     * @param minSilentHosts fewest silent hosts that engage the guard (default 2): one dead host is always recovered
+     * @param window         how recent a silence counts (default 60 s)
+     */
+    public record MassFailure(
+            @DefaultValue("0.3") @DecimalMin("0.01") @DecimalMax("0.99") double maxSilentShare,
+            @DefaultValue("2") @Min(1) int minSilentHosts,
+            @DefaultValue("60s") @DurationMin(seconds = 1) Duration window) {
+
+        static final MassFailure DEFAULTS = new MassFailure(0.3, 2, Duration.ofSeconds(60));
+
+        public MassFailurePolicy policy() {
+            return new MassFailurePolicy(maxSilentShare, minSilentHosts, window);
+        }
+    }
+
+    /**
+     * @param selfFenceTimeout must equal the agents' {@code kvmha.agent.self-fence-timeout} (default 10 s)
+     * @param safetyMargin     added to it before a host nobody could power off counts as fenced (default 5 s)
+     * @param attemptTimeout   longest single driver attempt, power-off poll included (default 5 s)
+     * @param attempts         attempts per driver while its BMC is unreachable (default 2)
+     * @param retryWait        pause between attempts (default 200 ms)
+     * @param requestTimeout   timeout of one HTTP request or ipmitool run (default 2 s)
+     * @param powerOffTimeout  how long the power state may take to read off after the off command (default 4 s)
+     * @param pollInterval     power-state poll interval (default 100 ms)
+     * @param ipmitool         the ipmitool executable (default {@code ipmitool} on the PATH)
+     * @param hosts            per host id: its BMC(s); a host not listed has no BMC ("none": self-fence fallback only)
+     */
+    public record Fencing(
+            @DefaultValue("10s") @DurationMin(millis = 1) Duration selfFenceTimeout,
+            @DefaultValue("5s") @NotNull Duration safetyMargin,
+            @DefaultValue("5s") @DurationMin(millis = 1) Duration attemptTimeout,
+            @DefaultValue("2") @Min(1) int attempts,
+            @DefaultValue("200ms") @NotNull Duration retryWait,
+            @DefaultValue("2s") @DurationMin(millis = 1) Duration requestTimeout,
+            @DefaultValue("4s") @DurationMin(millis = 1) Duration powerOffTimeout,
+            @DefaultValue("100ms") @DurationMin(millis = 1) Duration pollInterval,
+            @DefaultValue("ipmitool") @NotBlank String ipmitool,
+            Map<String, @Valid HostFencing> hosts) {
+
+        static final Fencing DEFAULTS = new Fencing(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5), 2,
+                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofMillis(100), "ipmitool", Map.of());
+
+        public Fencing {
+            hosts = hosts == null ? Map.of() : Map.copyOf(hosts);
+        }
+
+        public FencingPolicy policy() {
+            return new FencingPolicy(selfFenceTimeout, safetyMargin);
+        }
+    }
+
+    /**
+     * @param maxRestarts restarts of a crashed HA VM on its own host within the window (default 3)
+     * @param window      the sliding window (default 10 min)
+     */
+    public record CrashRestart(@DefaultValue("3") @Min(0) int maxRestarts,
+                               @DefaultValue("10m") @DurationMin(seconds = 1) Duration window) {
+
+        static final CrashRestart DEFAULTS = new CrashRestart(3, Duration.ofMinutes(10));
+
+        public io.kvmha.failover.core.CrashRestartPolicy policy() {
+            return new io.kvmha.failover.core.CrashRestartPolicy(maxRestarts, window);
+        }
+    }
+
+    /** A host's BMC access; either or both drivers (Redfish is tried first). */
+    public record HostFencing(@Valid Redfish redfish, @Valid Ipmi ipmi) {
+    }
+
+    /**
+     * @param url          the ComputerSystem resource, e.g. {@code https://10.0.0.11/redfish/v1/Systems/1}
+     * @param usernameFile file holding the user name (first line)
+     * @param passwordFile file holding the password (first line)
+     * @param verifyTls    verify the BMC's certificate (default true)
+     */
+    public record Redfish(@NotNull URI url, @NotNull Path usernameFile, @NotNull Path passwordFile,
+                          @DefaultValue("true") boolean verifyTls) {
+    }
+
+    /**
+     * @param address      the BMC's address for {@code ipmitool -H}
+     * @param usernameFile file holding the user name
+     * @param passwordFile file holding the password, passed to ipmitool as {@code -f}
+     * @param interfaceName ipmitool interface (default {@code lanplus})
+     */
+    public record Ipmi(@NotBlank String address, @NotNull Path usernameFile, @NotNull Path passwordFile,
+                       @DefaultValue("lanplus") String interfaceName) {
     }
 }

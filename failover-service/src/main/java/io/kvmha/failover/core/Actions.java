@@ -9,27 +9,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the core decided: events to publish (in this order), lines to log, phase durations to record
- * and incidents that closed. Adapters carry them out; the core never touches Kafka or a logger.
+ * What the core decided: events to publish (in this order), lines to log, phase durations to record,
+ * incidents that closed and hosts to fence. Adapters carry them out; the core never touches Kafka, a
+ * BMC or a logger.
  */
 public record Actions(List<KvmHaEvent> events, List<OperatorNote> notes, Map<RecoveryPhase, Duration> durations,
-                      List<RecoveryRecord.Status> closed) {
+                      List<RecoveryRecord.Status> closed, List<FenceRequest> fences) {
 
-    public static final Actions NONE = new Actions(List.of(), List.of(), Map.of(), List.of());
+    public static final Actions NONE = new Actions(List.of(), List.of(), Map.of(), List.of(), List.of());
 
     public Actions {
         events = List.copyOf(events);
         notes = List.copyOf(notes);
         durations = Map.copyOf(durations);
         closed = List.copyOf(closed);
+        fences = List.copyOf(fences);
     }
 
     public static Actions note(OperatorNote note) {
-        return new Actions(List.of(), List.of(note), Map.of(), List.of());
+        return new Actions(List.of(), List.of(note), Map.of(), List.of(), List.of());
     }
 
     public boolean isEmpty() {
-        return events.isEmpty() && notes.isEmpty() && durations.isEmpty() && closed.isEmpty();
+        return events.isEmpty() && notes.isEmpty() && durations.isEmpty() && closed.isEmpty() && fences.isEmpty();
     }
 
     /** These actions followed by {@code next}. */
@@ -53,6 +55,7 @@ public record Actions(List<KvmHaEvent> events, List<OperatorNote> notes, Map<Rec
         private final List<OperatorNote> notes = new ArrayList<>();
         private final Map<RecoveryPhase, Duration> durations = new EnumMap<>(RecoveryPhase.class);
         private final List<RecoveryRecord.Status> closed = new ArrayList<>();
+        private final List<FenceRequest> fences = new ArrayList<>();
 
         public Builder publish(KvmHaEvent event) {
             events.add(event);
@@ -76,16 +79,22 @@ public record Actions(List<KvmHaEvent> events, List<OperatorNote> notes, Map<Rec
             return this;
         }
 
+        public Builder fence(FenceRequest request) {
+            fences.add(request);
+            return this;
+        }
+
         public Builder add(Actions actions) {
             events.addAll(actions.events());
             notes.addAll(actions.notes());
             durations.putAll(actions.durations());
             closed.addAll(actions.closed());
+            fences.addAll(actions.fences());
             return this;
         }
 
         public Actions build() {
-            return new Actions(events, notes, durations, closed);
+            return new Actions(events, notes, durations, closed, fences);
         }
     }
 }

@@ -1,14 +1,21 @@
 package io.kvmha.failover.core;
 
 import io.kvmha.contracts.event.CommandResult;
+import io.kvmha.contracts.event.DomainState;
 import io.kvmha.contracts.event.EvacuationPlan;
+import io.kvmha.contracts.event.HostCommand;
 import io.kvmha.contracts.event.HostHealthChange;
 import io.kvmha.contracts.event.HostHeartbeat;
 import io.kvmha.contracts.event.HostState;
 import io.kvmha.contracts.event.Placement;
+import io.kvmha.contracts.event.VmLifecycleEvent;
+import io.kvmha.contracts.event.VmSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,59 +25,188 @@ import java.util.function.Supplier;
 
 /**
  * The failover service's decisions in one place: every observation (heartbeat, inventory, placement,
- * plan, command result, tick) goes in, {@link Actions} come out. All methods hold one lock, so the
- * detector, host state machine and incidents change together and in a single order, whichever thread
- * (Kafka listener, ticker, REST) calls.
+ * plan, command result, fencing outcome, operator request, tick) goes in, {@link Actions} come out. All
+ * methods hold one lock, so the detector, host state machine and incidents change together and in a
+ * single order, whichever thread (Kafka listener, ticker, fencing, REST) calls.
+ *
+ * <p>A host's way down: ONLINE -> SUSPECT -> DOWN (incident opened) -> FENCING -> FENCED (evacuation
+ * requested, VMs restarted elsewhere) -> RECOVERING when it heartbeats again (its stale VMs destroyed and
+ * undefined) -> ONLINE. Fencing that a BMC refuses ends in DOWN with a critical alert and nothing restarted.
  */
 public final class FailoverEngine {
 
+    /** A rejoin command not yet reflected in the host's heartbeats is issued again after this long. */
+    static final Duration REJOIN_RETRY = Duration.ofSeconds(5);
+    /**
+     * A rejoining host stays RECOVERING this long, libvirt connected, before it may be ONLINE: its agent's
+     * first heartbeats can precede its first full domain listing (refreshed every 2 s), and a stale
+     * definition must not slip through behind an early, empty list.
+     */
+    static final Duration REJOIN_SETTLE = Duration.ofMillis(2500);
+
     private final InstantSource clock;
     private final DetectionThresholds thresholds;
+    private final FencingPolicy fencing;
     private final HostHealthTracker health;
     private final RecoveryCoordinator recovery;
+    private final RecoveryPolicy policy;
+    private final Supplier<String> ids;
     private final PlacementLedger placements = new PlacementLedger();
     private final Set<String> knownHosts = new TreeSet<>();
+    private final Map<String, HostHeartbeat> lastHeartbeats = new HashMap<>();
+    private final Map<String, VmSpec> specs = new HashMap<>();
+    private final VmCrashRestarter crashes;
+    private final DrainOrchestrator drains;
+    private final Map<String, String> libvirtUris = new HashMap<>();
+    /** Per rejoining host: vmId -> when its cleanup commands were issued. */
+    private final Map<String, Map<String, Instant>> rejoinIssued = new HashMap<>();
 
     public FailoverEngine(InstantSource clock, DetectionThresholds thresholds, FailureDetector detector,
                           RecoveryPolicy policy, Supplier<String> ids) {
+        this(clock, thresholds, detector, policy, FencingPolicy.DEFAULT, MassFailurePolicy.DEFAULT, ids);
+    }
+
+    public FailoverEngine(InstantSource clock, DetectionThresholds thresholds, FailureDetector detector,
+                          RecoveryPolicy policy, FencingPolicy fencing, MassFailurePolicy massFailure, Supplier<String> ids) {
+        this(clock, thresholds, detector, policy, fencing, massFailure, CrashRestartPolicy.DEFAULT, ids);
+    }
+
+    public FailoverEngine(InstantSource clock, DetectionThresholds thresholds, FailureDetector detector,
+                          RecoveryPolicy policy, FencingPolicy fencing, MassFailurePolicy massFailure,
+                          CrashRestartPolicy crashRestarts, Supplier<String> ids) {
+        this.crashes = new VmCrashRestarter(crashRestarts, policy, ids);
+        this.drains = new DrainOrchestrator(clock, policy, ids);
         this.clock = clock;
         this.thresholds = thresholds;
-        this.health = new HostHealthTracker(detector);
+        this.fencing = fencing;
+        this.policy = policy;
+        this.ids = ids;
+        this.health = new HostHealthTracker(detector, massFailure);
         this.recovery = new RecoveryCoordinator(clock, policy, ids);
     }
 
     /**
      * A heartbeat arrived. Ones sent longer than {@code downAfter} ago are stale (a backlog or a delayed
-     * delivery) and must not revive a host. A heartbeat from a SUSPECT or DOWN host brings it back ONLINE.
+     * delivery) and must not revive a host. What it means depends on the host's state: a SUSPECT or DOWN
+     * host is back ONLINE; a FENCING host either reports it self-fenced (fenced) or proves alive (the
+     * incident is aborted, unless a BMC power-off is in flight); a FENCED host starts its rejoin.
      */
     public synchronized Actions onHeartbeat(HostHeartbeat heartbeat) {
         Instant now = clock.instant();
+        String host = heartbeat.hostId();
         if (heartbeat.sentAt().isBefore(now.minus(thresholds.downAfter()))) {
-            return Actions.note(OperatorNote.debug("host=" + heartbeat.hostId() + " stale heartbeat seq "
+            return Actions.note(OperatorNote.debug("host=" + host + " stale heartbeat seq "
                     + heartbeat.sequence() + " sent at " + heartbeat.sentAt() + " ignored"));
         }
-        HeartbeatObservation observation = new HeartbeatObservation(heartbeat.hostId(), heartbeat.sequence(),
+        lastHeartbeats.put(host, heartbeat);
+        HeartbeatObservation observation = new HeartbeatObservation(host, heartbeat.sequence(),
                 heartbeat.sentAt(), now, heartbeat.libvirt() == HostHeartbeat.LibvirtConnectivity.CONNECTED);
+        HostState before = health.health(host).map(HostHealth::state).orElse(null);
         Optional<HealthTransition> back = health.heartbeat(observation);
-        if (back.isEmpty()) {
+        if (back.isPresent()) {
+            HealthTransition transition = back.get();
+            Actions.Builder actions = Actions.builder()
+                    .publish(healthChange(transition, null))
+                    .note(OperatorNote.info("host=" + host + " " + transition.from() + " -> ONLINE: "
+                            + String.join("; ", transition.evidence())));
+            if (transition.from() == HostState.DOWN) {
+                actions.add(recovery.hostReturned(transition));
+            }
+            return actions.build();
+        }
+        if (before == null) {
             return Actions.NONE;
         }
-        HealthTransition transition = back.get();
-        Actions.Builder actions = Actions.builder()
-                .publish(healthChange(transition, null))
-                .note(OperatorNote.info("host=" + transition.hostId() + " " + transition.from() + " -> ONLINE: "
-                        + String.join("; ", transition.evidence())));
-        if (transition.from() == HostState.DOWN) {
-            actions.add(recovery.hostReturned(transition));
+        return switch (before) {
+            case FENCING -> heartbeatWhileFencing(heartbeat, now);
+            case FENCED, RECOVERING -> rejoin(heartbeat, before, now);
+            default -> Actions.NONE;
+        };
+    }
+
+    private Actions heartbeatWhileFencing(HostHeartbeat heartbeat, Instant now) {
+        String host = heartbeat.hostId();
+        Optional<IncidentSnapshot> incident = recovery.openIncident(host);
+        if (heartbeat.selfFenced()) {
+            return fenced(host, "agent reports self-fenced (heartbeat seq " + heartbeat.sequence() + ")");
+        }
+        if (incident.isPresent() && incident.get().fencing().startsWith("awaiting self-fence")) {
+            // No BMC could power it off and it is heartbeating without having self-fenced: it is alive.
+            String why = "heartbeat seq " + heartbeat.sequence() + " received, agent not self-fenced, before the self-fence deadline";
+            HealthTransition online = health.move(host, HostState.ONLINE, List.of(why), now);
+            return Actions.builder().publish(healthChange(online, incident.get().incidentId()))
+                    .add(recovery.aborted(host, why)).build();
+        }
+        // A BMC power-off is in flight: its outcome decides; the heartbeat is evidence only.
+        return Actions.note(OperatorNote.info("host=" + host + " heartbeat seq " + heartbeat.sequence()
+                + " received while fencing through the BMC; waiting for the power-off outcome"));
+    }
+
+    /** A fenced host is back: remove every domain it still has of a VM placed elsewhere, then it is ONLINE. */
+    private Actions rejoin(HostHeartbeat heartbeat, HostState state, Instant now) {
+        String host = heartbeat.hostId();
+        Actions.Builder actions = Actions.builder();
+        List<HostHeartbeat.DomainStatus> stale = heartbeat.domains().stream()
+                .filter(d -> placements.get(d.vmId()).map(p -> !p.hostId().equals(host)).orElse(false))
+                .toList();
+        if (state == HostState.FENCED) {
+            HealthTransition recovering = health.move(host, HostState.RECOVERING, List.of("heartbeat seq "
+                    + heartbeat.sequence() + " after fencing; " + stale.size() + " stale domains of VMs placed elsewhere"), now);
+            actions.publish(healthChange(recovering, null))
+                    .note(OperatorNote.info("host=" + host + " FENCED -> RECOVERING: " + recovering.evidence().get(0)));
+        }
+        if (stale.isEmpty()) {
+            Instant recoveringSince = state == HostState.FENCED ? now
+                    : health.health(host).map(HostHealth::since).orElse(now);
+            if (heartbeat.libvirt() != HostHeartbeat.LibvirtConnectivity.CONNECTED
+                    || now.isBefore(recoveringSince.plus(REJOIN_SETTLE))) {
+                return actions.build();
+            }
+            rejoinIssued.remove(host);
+            HealthTransition online = health.move(host, HostState.ONLINE, List.of("rejoined: no domain of a VM placed "
+                    + "elsewhere is defined (heartbeat seq " + heartbeat.sequence() + ")"), now);
+            return actions.publish(healthChange(online, null))
+                    .note(OperatorNote.info("host=" + host + " RECOVERING -> ONLINE: " + online.evidence().get(0)))
+                    .build();
+        }
+        Map<String, Instant> issued = rejoinIssued.computeIfAbsent(host, h -> new HashMap<>());
+        for (HostHeartbeat.DomainStatus domain : stale) {
+            Instant last = issued.get(domain.vmId());
+            if (last != null && now.isBefore(last.plus(REJOIN_RETRY))) {
+                continue;
+            }
+            issued.put(domain.vmId(), now);
+            String elsewhere = placements.get(domain.vmId()).map(Placement::hostId).orElse("?");
+            if (domain.state().isActive() || domain.state() == DomainState.CRASHED) {
+                actions.publish(command(host, domain.vmId(), HostCommand.Action.DESTROY, now));
+            }
+            actions.publish(command(host, domain.vmId(), HostCommand.Action.UNDEFINE, now))
+                    .note(OperatorNote.warn("host=" + host + " vm=" + domain.vmId() + " rejoin: stale domain ("
+                            + domain.state() + ") of a VM now placed on " + elsewhere + "; "
+                            + (domain.state().isActive() ? "destroying and " : "") + "undefining it before the host is ONLINE"));
         }
         return actions.build();
     }
 
-    /** Judges every host; a host declared DOWN gets an incident (unless the partition guard holds). */
+    private HostCommand command(String host, String vmId, HostCommand.Action action, Instant now) {
+        return new HostCommand(ids.get(), host, vmId, action, null, 0, null, policy.issuedBy(), now,
+                now.plus(policy.commandDeadline()));
+    }
+
+    /**
+     * Judges every host: a host declared DOWN gets an incident and is fenced (unless the mass-failure guard
+     * holds it); a host whose self-fence deadline passed counts as fenced.
+     */
     public synchronized Actions tick() {
-        HostHealthTracker.Evaluation evaluation = health.evaluate(clock.instant());
+        Instant now = clock.instant();
+        HostHealthTracker.Evaluation evaluation = health.evaluate(now);
         Actions.Builder actions = Actions.builder();
         evaluation.note().ifPresent(actions::note);
+        switch (evaluation.guard().change()) {
+            case ENGAGED -> actions.publish(FailoverAlerts.massFailure(true, evaluation.guard().why(), now, now));
+            case ENDED -> actions.publish(FailoverAlerts.massFailure(false, evaluation.guard().why(), now, now));
+            case NONE -> { }
+        }
         for (HealthTransition transition : evaluation.transitions()) {
             String evidence = String.join("; ", transition.evidence());
             if (transition.to() == HostState.DOWN) {
@@ -79,14 +215,172 @@ public final class FailoverEngine {
                 actions.publish(healthChange(transition, incidentId))
                         .note(OperatorNote.warn("host=" + transition.hostId() + " incident=" + incidentId + " "
                                 + transition.from() + " -> DOWN: " + evidence))
-                        .add(opened);
+                        .add(opened)
+                        .add(startFencing(transition, incidentId, now));
             } else {
                 actions.publish(healthChange(transition, null))
                         .note(OperatorNote.info("host=" + transition.hostId() + " " + transition.from() + " -> "
                                 + transition.to() + ": " + evidence));
             }
         }
+        actions.add(drains.tick(now));
+        for (String host : recovery.selfFenceDue(now)) {
+            actions.add(fenced(host, "self-fence deadline passed: no heartbeat for "
+                    + HeartbeatFailureDetector.seconds(Duration.between(lastHeartbeatAt(host, now), now))
+                    + " (agents self-fence after " + fencing.selfFenceTimeout().toSeconds() + " s, margin "
+                    + fencing.safetyMargin().toMillis() + " ms)"));
+        }
         return actions.build();
+    }
+
+    /** Evidence fusion before fencing: the silence, and what the agent last said about itself. */
+    private Actions startFencing(HealthTransition down, String incidentId, Instant now) {
+        String host = down.hostId();
+        List<String> evidence = new ArrayList<>(down.evidence());
+        HostHeartbeat last = lastHeartbeats.get(host);
+        if (last != null) {
+            evidence.add("last heartbeat seq " + last.sequence() + ": libvirt " + last.libvirt()
+                    + ", self-fenced " + last.selfFenced() + ", " + last.domains().stream()
+                    .filter(d -> d.state().isActive()).count() + " active domains");
+        }
+        HealthTransition fencingState = health.move(host, HostState.FENCING, evidence, now);
+        Actions.Builder actions = Actions.builder()
+                .publish(healthChange(fencingState, incidentId))
+                .add(recovery.fencingStarted(host, evidence));
+        if (last != null && last.selfFenced()) {
+            return actions.add(fenced(host, "agent reported self-fenced in its last heartbeat (seq " + last.sequence() + ")"))
+                    .build();
+        }
+        return actions.note(OperatorNote.warn("host=" + host + " incident=" + incidentId + " DOWN -> FENCING: "
+                        + String.join("; ", evidence)))
+                .fence(new FenceRequest(host, incidentId, down.lastHeartbeatAt(), evidence))
+                .build();
+    }
+
+    /**
+     * Resumes the open incidents a crashed instance recorded (the latest record of each incident, read from
+     * the recoveries topic before this instance acts on anything).
+     */
+    public synchronized Actions resume(List<io.kvmha.contracts.event.RecoveryRecord> latest) {
+        Instant now = clock.instant();
+        Actions.Builder actions = Actions.builder();
+        for (io.kvmha.contracts.event.RecoveryRecord record : latest) {
+            RecoveryCoordinator.Resumed resumed = recovery.adopt(record, specs::get);
+            actions.add(resumed.actions());
+            if (resumed.actions().isEmpty()) {
+                continue;
+            }
+            String host = record.hostId();
+            if (resumed.mustFence()) {
+                List<String> evidence = List.of("resumed incident " + record.incidentId() + ": fencing again ("
+                        + record.fencing() + " when the previous instance stopped)");
+                HealthTransition fencingState = health.adopt(host, HostState.FENCING, evidence, now);
+                Instant lastHeartbeat = record.lastHeartbeatAt() == null ? now : record.lastHeartbeatAt();
+                actions.publish(healthChange(fencingState, record.incidentId()))
+                        .fence(new FenceRequest(host, record.incidentId(), lastHeartbeat, evidence));
+            } else {
+                health.adopt(host, HostState.FENCED, List.of("resumed incident " + record.incidentId() + ": " + record.fencing()), now);
+            }
+        }
+        return actions.build();
+    }
+
+    /** The fencing drivers concluded. */
+    public synchronized Actions onFenceOutcome(FenceOutcome outcome) {
+        String host = outcome.hostId();
+        Optional<IncidentSnapshot> incident = recovery.openIncident(host);
+        HostState state = health.health(host).map(HostHealth::state).orElse(null);
+        if (incident.isEmpty() || !incident.get().incidentId().equals(outcome.incidentId()) || state != HostState.FENCING) {
+            return Actions.note(OperatorNote.info("host=" + host + " incident=" + outcome.incidentId()
+                    + " fencing outcome " + outcome.summary() + " arrived after the incident moved on (state " + state + ")"));
+        }
+        Instant now = clock.instant();
+        return switch (outcome.result()) {
+            case POWERED_OFF -> recovery.fencingEvidence(host, "fence-attempts", outcome.summary())
+                    .then(fenced(host, outcome.method() + ": chassis power confirmed off ("
+                            + String.join("; ", outcome.attempts()) + ")"));
+            case REFUSED -> {
+                String why = outcome.summary();
+                HealthTransition down = health.move(host, HostState.DOWN, List.of("fencing failed: " + why), now);
+                yield Actions.builder().publish(healthChange(down, outcome.incidentId()))
+                        .add(recovery.fencingFailed(host, why))
+                        .publish(FailoverAlerts.fencingFailed(host, outcome.incidentId(), why, now))
+                        .build();
+            }
+            case NO_CONFIRMATION -> {
+                Instant deadline = lastHeartbeatAt(host, now).plus(fencing.selfFenceWait());
+                Actions waiting = recovery.awaitSelfFence(host, deadline, outcome.summary());
+                yield now.isBefore(deadline) ? waiting : waiting.then(fenced(host, "self-fence deadline " + deadline
+                        + " already passed: no heartbeat since " + lastHeartbeatAt(host, now)));
+            }
+        };
+    }
+
+    private Actions fenced(String host, String how) {
+        Optional<IncidentSnapshot> incident = recovery.openIncident(host);
+        if (health.health(host).map(HostHealth::state).orElse(null) != HostState.FENCING) {
+            return Actions.NONE;
+        }
+        HealthTransition fenced = health.move(host, HostState.FENCED, List.of(how), clock.instant());
+        return Actions.builder().publish(healthChange(fenced, incident.map(IncidentSnapshot::incidentId).orElse(null)))
+                .note(OperatorNote.warn("host=" + host + " incident=" + incident.map(IncidentSnapshot::incidentId).orElse(null)
+                        + " FENCING -> FENCED: " + how))
+                .add(recovery.fenced(host, how))
+                .build();
+    }
+
+    private Instant lastHeartbeatAt(String host, Instant fallback) {
+        return health.lastHeartbeat(host).map(HeartbeatObservation::receivedAt)
+                .or(() -> recovery.openIncident(host).map(IncidentSnapshot::lastHeartbeatAt))
+                .orElse(fallback);
+    }
+
+    /**
+     * Maintenance on: the host's silence is not judged and it is never fenced. Off: ONLINE again, and
+     * judged from now on (re-armed). Refused for a host in an incident or not yet heard.
+     */
+    public synchronized Actions maintenance(String hostId, boolean on, String reason) {
+        HostHealth current = health.health(hostId).orElseThrow(() -> new IllegalArgumentException(
+                "host " + hostId + " has not heartbeated since this service started"));
+        Instant now = clock.instant();
+        String why = (on ? "maintenance started" : "maintenance ended") + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        if (on == (current.state() == HostState.MAINTENANCE)) {
+            return Actions.NONE;
+        }
+        if (!HostLifecycle.allows(current.state(), on ? HostState.MAINTENANCE : HostState.ONLINE)) {
+            throw new IllegalStateException("host " + hostId + " is " + current.state() + "; maintenance "
+                    + (on ? "starts only from ONLINE or SUSPECT" : "is not on"));
+        }
+        if (!on) {
+            health.rearm(hostId, now);
+        }
+        HealthTransition transition = health.move(hostId, on ? HostState.MAINTENANCE : HostState.ONLINE, List.of(why), now);
+        return Actions.builder().publish(healthChange(transition, null))
+                .note(OperatorNote.info("host=" + hostId + " " + transition.from() + " -> " + transition.to() + ": " + why
+                        + (on ? " (fencing paused)" : " (fencing re-armed)")))
+                .build();
+    }
+
+    /** An operator releases one host held by the mass-failure guard: it may now be declared down and fenced. */
+    public synchronized Actions releaseFromGuard(String hostId, String operator) {
+        MassFailureGuard guard = health.guard();
+        if (!guard.engaged()) {
+            throw new IllegalStateException("the mass-failure guard is not engaged");
+        }
+        if (!guard.release(hostId)) {
+            return Actions.NONE;
+        }
+        return Actions.note(OperatorNote.warn("host=" + hostId + " released from the mass-failure guard by "
+                + (operator == null ? "an operator" : operator) + "; it will be declared down and fenced if still silent"));
+    }
+
+    public synchronized GuardStatus guardStatus() {
+        MassFailureGuard guard = health.guard();
+        return new GuardStatus(guard.engaged(), guard.engagedSince().orElse(null), guard.silentAtEngage(), guard.released());
+    }
+
+    /** The mass-failure guard as an operator sees it. */
+    public record GuardStatus(boolean engaged, Instant since, Set<String> silentHosts, Set<String> released) {
     }
 
     public synchronized Actions onPlan(EvacuationPlan plan) {
@@ -94,7 +388,52 @@ public final class FailoverEngine {
     }
 
     public synchronized Actions onCommandResult(CommandResult result) {
+        if (drains.owns(result.incidentId())) {
+            return drains.onResult(result, libvirtUris::get, specs::get, this::generation);
+        }
         return recovery.commandResult(result);
+    }
+
+    /**
+     * Drains a host by live migration to the targets given (the scheduler's drain plan): the host goes to
+     * MAINTENANCE first (fencing paused), then MIGRATE commands follow, {@code parallelism} at a time.
+     */
+    public synchronized DrainStarted drain(DrainRequest request) {
+        HostState state = health.health(request.hostId()).map(HostHealth::state).orElseThrow(() ->
+                new IllegalArgumentException("host " + request.hostId() + " has not heartbeated since this service started"));
+        if (drains.draining(request.hostId())) {
+            throw new IllegalStateException("host " + request.hostId() + " is already being drained");
+        }
+        Actions.Builder actions = Actions.builder();
+        if (state != HostState.MAINTENANCE) {
+            actions.add(maintenance(request.hostId(), true, "drain" + (request.reason() == null ? "" : ": " + request.reason())));
+        }
+        DrainOrchestrator.Started started = drains.start(request, libvirtUris::get, specs::get, this::generation);
+        return new DrainStarted(started.drainId(), actions.add(started.actions()).build());
+    }
+
+    /** A drain's id and what starting it decided. */
+    public record DrainStarted(String drainId, Actions actions) {
+    }
+
+    public synchronized List<DrainOrchestrator.DrainView> drains() {
+        return drains.views();
+    }
+
+    public synchronized Optional<DrainOrchestrator.DrainView> drain(String drainId) {
+        return drains.view(drainId);
+    }
+
+    private Long generation(String vmId) {
+        return placements.get(vmId).map(Placement::generation).orElse(null);
+    }
+
+    /** A host's inventory, with the libvirt URI migrations to it use. */
+    public synchronized void onInventory(io.kvmha.contracts.event.HostInventory inventory) {
+        onInventory(inventory.hostId(), true);
+        if (inventory.libvirtUri() != null) {
+            libvirtUris.put(inventory.hostId(), inventory.libvirtUri());
+        }
     }
 
     /** A host's inventory; null (a tombstone) means the host was removed and is no longer judged. */
@@ -104,7 +443,24 @@ public final class FailoverEngine {
         } else {
             knownHosts.remove(hostId);
             health.forget(hostId);
+            lastHeartbeats.remove(hostId);
         }
+    }
+
+    /** A VM's spec (its HA policy, tier); null (a tombstone) means the VM was deleted. */
+    public synchronized void onSpec(String vmId, VmSpec spec) {
+        if (spec == null) {
+            specs.remove(vmId);
+        } else {
+            specs.put(vmId, spec);
+        }
+    }
+
+    /** A libvirt lifecycle event: a crashed HA VM is restarted on its host (VM-level HA). */
+    public synchronized Actions onVmEvent(VmLifecycleEvent event) {
+        HostState state = health.health(event.hostId()).map(HostHealth::state).orElse(null);
+        return crashes.onEvent(event, specs.get(event.vmId()), placements.get(event.vmId()).orElse(null), state,
+                clock.instant());
     }
 
     /** A VM's latest placement; null (a tombstone) means the VM was deleted. */
@@ -126,6 +482,11 @@ public final class FailoverEngine {
 
     public synchronized Map<String, HostHealth> hosts() {
         return health.all();
+    }
+
+    /** A host's transitions, oldest first. */
+    public synchronized List<HealthTransition> history(String hostId) {
+        return health.history(hostId);
     }
 
     public synchronized Set<String> knownHosts() {

@@ -24,6 +24,12 @@ public interface FailureDetector {
     /** A verdict for every host that has heartbeated, as of {@code now}. */
     List<Verdict> evaluate(Instant now);
 
+    /**
+     * Judges a host afresh from {@code now}, as if it had just heartbeated: after a maintenance window,
+     * whose silence must not count against it.
+     */
+    void rearm(String hostId, Instant now);
+
     /** Stops judging a host (it left the inventory). */
     void forget(String hostId);
 }

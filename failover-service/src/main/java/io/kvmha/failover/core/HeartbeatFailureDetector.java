@@ -50,6 +50,14 @@ public final class HeartbeatFailureDetector implements FailureDetector {
     }
 
     @Override
+    public void rearm(String hostId, Instant now) {
+        HeartbeatObservation last = latest.get(hostId);
+        if (last != null) {
+            latest.put(hostId, new HeartbeatObservation(hostId, last.sequence(), last.sentAt(), now, last.libvirtConnected()));
+        }
+    }
+
+    @Override
     public void forget(String hostId) {
         latest.remove(hostId);
     }

@@ -3,30 +3,47 @@ package io.kvmha.failover.core;
 import io.kvmha.contracts.event.HostState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The per-host state machine: feeds heartbeats to the {@link FailureDetector}, turns its verdicts into
- * transitions (ONLINE -> SUSPECT -> DOWN, and back to ONLINE on a heartbeat), and holds everything while
- * the {@link PartitionGuard} says this instance is the one cut off. Not thread-safe.
+ * transitions (ONLINE -> SUSPECT -> DOWN, and back to ONLINE on a heartbeat), keeps each host's history,
+ * and holds DOWN while the {@link MassFailureGuard} is engaged. Fencing, rejoin and maintenance moves
+ * are taken by the {@link FailoverEngine} through {@link #move}. Not thread-safe.
  */
 public final class HostHealthTracker {
 
+    /** Transitions kept per host for the history API; the compacted health topic keeps only the latest. */
+    static final int HISTORY = 200;
+    /** States the detector's verdicts move; the others are driven by fencing, rejoin and operators. */
+    private static final Set<HostState> JUDGED = EnumSet.of(HostState.ONLINE, HostState.SUSPECT);
+
     private final FailureDetector detector;
-    private final PartitionGuard guard = new PartitionGuard();
+    private final MassFailureGuard guard;
     private final Map<String, HostHealth> hosts = new TreeMap<>();
+    private final Map<String, Deque<HealthTransition>> history = new HashMap<>();
 
     public HostHealthTracker(FailureDetector detector) {
+        this(detector, MassFailurePolicy.DEFAULT);
+    }
+
+    public HostHealthTracker(FailureDetector detector, MassFailurePolicy massFailure) {
         this.detector = detector;
+        this.guard = new MassFailureGuard(massFailure);
     }
 
     /**
      * Records a heartbeat. A first heartbeat makes the host ONLINE silently (it is now judged); a
-     * heartbeat from a SUSPECT or DOWN host returns it to ONLINE.
+     * heartbeat from a SUSPECT or DOWN host returns it to ONLINE. Other states are left to the engine.
      */
     public Optional<HealthTransition> heartbeat(HeartbeatObservation heartbeat) {
         Optional<HeartbeatObservation> previous = detector.last(heartbeat.hostId());
@@ -40,47 +57,94 @@ public final class HostHealthTracker {
         if (current.state() != HostState.SUSPECT && current.state() != HostState.DOWN) {
             return Optional.empty();
         }
-        String silence = previous.map(p -> " after " + HeartbeatFailureDetector.seconds(
-                Duration.between(p.receivedAt(), heartbeat.receivedAt())) + " of silence").orElse("");
-        return Optional.of(move(current, HostState.ONLINE, List.of("heartbeat seq " + heartbeat.sequence() + " received"
-                + silence + " (libvirt " + (heartbeat.libvirtConnected() ? "CONNECTED" : "DISCONNECTED") + ")"),
-                heartbeat.receivedAt(), heartbeat.receivedAt()));
+        return Optional.of(move(heartbeat.hostId(), HostState.ONLINE, List.of(describeReturn(heartbeat, previous)),
+                heartbeat.receivedAt()));
     }
 
-    /** Judges every host as of {@code now}; returns the transitions taken and any partition note. */
+    /** "heartbeat seq 7 received after 3.1 s of silence (libvirt CONNECTED)" */
+    String describeReturn(HeartbeatObservation heartbeat, Optional<HeartbeatObservation> previous) {
+        String silence = previous.map(p -> " after " + HeartbeatFailureDetector.seconds(
+                Duration.between(p.receivedAt(), heartbeat.receivedAt())) + " of silence").orElse("");
+        return "heartbeat seq " + heartbeat.sequence() + " received" + silence + " (libvirt "
+                + (heartbeat.libvirtConnected() ? "CONNECTED" : "DISCONNECTED") + ")";
+    }
+
+    /** Judges every host as of {@code now}; returns the transitions taken and any guard change. */
     public Evaluation evaluate(Instant now) {
-        List<Verdict> verdicts = detector.evaluate(now);
-        PartitionGuard.Check check = guard.check(verdicts);
-        if (check.hold()) {
-            return new Evaluation(List.of(), check.note());
-        }
+        List<Verdict> verdicts = detector.evaluate(now).stream()
+                .filter(v -> hosts.containsKey(v.hostId()) && hosts.get(v.hostId()).state() != HostState.MAINTENANCE)
+                .toList();
+        MassFailureGuard.Check check = guard.check(verdicts, now);
         List<HealthTransition> transitions = new ArrayList<>();
         for (Verdict verdict : verdicts) {
             HostHealth current = hosts.get(verdict.hostId());
-            if (current == null) {
+            if (!JUDGED.contains(current.state())) {
                 continue;
             }
             HostState target = switch (verdict.liveness()) {
                 case ALIVE -> null; // Back to ONLINE happens on the heartbeat itself, not on a tick.
                 case SUSPECT -> current.state() == HostState.ONLINE ? HostState.SUSPECT : null;
-                case DEAD -> current.state() == HostState.ONLINE || current.state() == HostState.SUSPECT ? HostState.DOWN : null;
+                case DEAD -> check.held().contains(verdict.hostId())
+                        ? (current.state() == HostState.ONLINE ? HostState.SUSPECT : null)
+                        : HostState.DOWN;
             };
             if (target != null) {
-                transitions.add(move(current, target, List.of(verdict.evidence()), now, verdict.last().receivedAt()));
+                List<String> evidence = target == HostState.SUSPECT && verdict.liveness() == Liveness.DEAD
+                        ? List.of(verdict.evidence(), "held by the mass-failure guard")
+                        : List.of(verdict.evidence());
+                transitions.add(move(verdict.hostId(), target, evidence, now, verdict.last().receivedAt()));
             }
         }
-        return new Evaluation(transitions, check.note());
+        return new Evaluation(transitions, check);
     }
 
-    private HealthTransition move(HostHealth current, HostState target, List<String> evidence, Instant at,
-                                  Instant lastHeartbeatAt) {
-        HostLifecycle.require(current.state(), target, current.hostId());
-        hosts.put(current.hostId(), new HostHealth(current.hostId(), target, at, evidence));
-        return new HealthTransition(current.hostId(), current.state(), target, evidence, at, lastHeartbeatAt);
+    /** Takes one allowed move of a host's state machine (fencing, rejoin, maintenance). */
+    public HealthTransition move(String hostId, HostState target, List<String> evidence, Instant at) {
+        Instant last = detector.last(hostId).map(HeartbeatObservation::receivedAt).orElse(at);
+        return move(hostId, target, evidence, at, last);
+    }
+
+    private HealthTransition move(String hostId, HostState target, List<String> evidence, Instant at, Instant lastHeartbeatAt) {
+        HostHealth current = hosts.get(hostId);
+        if (current == null) {
+            throw new IllegalStateException("host " + hostId + " is not judged");
+        }
+        HostLifecycle.require(current.state(), target, hostId);
+        hosts.put(hostId, new HostHealth(hostId, target, at, evidence));
+        HealthTransition transition = new HealthTransition(hostId, current.state(), target, evidence, at, lastHeartbeatAt);
+        Deque<HealthTransition> past = history.computeIfAbsent(hostId, h -> new ArrayDeque<>());
+        past.addLast(transition);
+        while (past.size() > HISTORY) {
+            past.removeFirst();
+        }
+        return transition;
+    }
+
+    /**
+     * Takes over a host in the state a crashed instance left it (FENCING, FENCED) without a heartbeat:
+     * it is not judged by the detector until it heartbeats again.
+     */
+    public HealthTransition adopt(String hostId, HostState state, List<String> evidence, Instant at) {
+        HostHealth previous = hosts.get(hostId);
+        hosts.put(hostId, new HostHealth(hostId, state, at, evidence));
+        HealthTransition transition = new HealthTransition(hostId, previous == null ? null : previous.state(), state,
+                evidence, at, at);
+        history.computeIfAbsent(hostId, h -> new ArrayDeque<>()).addLast(transition);
+        return transition;
+    }
+
+    /** Restarts judging a host from now (its silence in maintenance must not count). */
+    public void rearm(String hostId, Instant now) {
+        detector.rearm(hostId, now);
+    }
+
+    public Optional<HeartbeatObservation> lastHeartbeat(String hostId) {
+        return detector.last(hostId);
     }
 
     public void forget(String hostId) {
         hosts.remove(hostId);
+        history.remove(hostId);
         detector.forget(hostId);
     }
 
@@ -92,11 +156,24 @@ public final class HostHealthTracker {
         return Map.copyOf(hosts);
     }
 
+    /** A host's transitions, oldest first (the newest {@value #HISTORY}). */
+    public List<HealthTransition> history(String hostId) {
+        return List.copyOf(history.getOrDefault(hostId, new ArrayDeque<>()));
+    }
+
     public boolean partitionSuspected() {
-        return guard.inEpisode();
+        return guard.engaged();
+    }
+
+    MassFailureGuard guard() {
+        return guard;
     }
 
     /** The outcome of one evaluation. */
-    public record Evaluation(List<HealthTransition> transitions, Optional<OperatorNote> note) {
+    public record Evaluation(List<HealthTransition> transitions, MassFailureGuard.Check guard) {
+
+        public Optional<OperatorNote> note() {
+            return guard.note();
+        }
     }
 }

@@ -6,17 +6,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The allowed moves of a host's state machine. The skeleton uses ONLINE, SUSPECT and DOWN; the other
- * states are reserved for fencing (FENCING, FENCED), rejoin (RECOVERING) and maintenance windows, and
- * their moves are listed so those features extend this table instead of rewriting the tracker.
+ * The allowed moves of a host's state machine: detection (ONLINE, SUSPECT, DOWN), fencing (FENCING,
+ * FENCED), rejoin (RECOVERING: a fenced host is back, its stale VMs are being removed) and maintenance.
  */
 public final class HostLifecycle {
 
     private static final Map<HostState, Set<HostState>> ALLOWED = Map.of(
             HostState.ONLINE, EnumSet.of(HostState.SUSPECT, HostState.DOWN, HostState.MAINTENANCE),
-            HostState.SUSPECT, EnumSet.of(HostState.ONLINE, HostState.DOWN, HostState.FENCING, HostState.MAINTENANCE),
-            HostState.DOWN, EnumSet.of(HostState.ONLINE, HostState.FENCING, HostState.RECOVERING),
-            HostState.FENCING, EnumSet.of(HostState.FENCED, HostState.DOWN),
+            HostState.SUSPECT, EnumSet.of(HostState.ONLINE, HostState.DOWN, HostState.MAINTENANCE),
+            // DOWN -> ONLINE: a host whose fencing failed (nothing was restarted) heartbeats again.
+            HostState.DOWN, EnumSet.of(HostState.ONLINE, HostState.FENCING),
+            // FENCING -> DOWN: fencing failed; FENCING -> ONLINE: the host proved alive before anything restarted.
+            HostState.FENCING, EnumSet.of(HostState.FENCED, HostState.DOWN, HostState.ONLINE),
+            // FENCED -> RECOVERING: the fenced host heartbeats again and its stale VMs are being removed.
             HostState.FENCED, EnumSet.of(HostState.RECOVERING),
             HostState.RECOVERING, EnumSet.of(HostState.ONLINE, HostState.DOWN),
             HostState.MAINTENANCE, EnumSet.of(HostState.ONLINE));

@@ -7,6 +7,7 @@ import io.kvmha.contracts.event.RecoveryRecord.VmRecovery;
 import io.kvmha.contracts.event.RecoveryRecord.VmStatus;
 import io.kvmha.contracts.event.Tier;
 import io.kvmha.contracts.event.VmSpec;
+import io.kvmha.contracts.event.RecoveryRecord.TimelineEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
@@ -25,7 +26,9 @@ final class Incident {
 
     private final String id;
     private final String hostId;
-    private final String fencing;
+    private String fencing;
+    private Instant fencedAt;
+    private Instant selfFenceDeadline;
     private final List<String> evidence;
     private final Instant lastHeartbeatAt;
     private final Instant detectedAt;
@@ -50,6 +53,43 @@ final class Incident {
         this.detectedAt = detectedAt;
         this.requestId = requestId;
         this.updatedAt = detectedAt;
+    }
+
+    /**
+     * Rebuilds an open incident from its latest record, as the instance that takes over finds it. VMs that
+     * were PENDING with a target and a known spec go back to the start queue; STARTING VMs keep their
+     * command id. {@code specs} supplies the specs the record does not carry.
+     */
+    static Incident restore(RecoveryRecord record, java.util.function.Function<String, VmSpec> specs) {
+        Instant detected = record.timeline().stream().filter(t -> t.phase().equals("detected")).map(TimelineEntry::at)
+                .findFirst().orElse(record.updatedAt());
+        List<String> evidence = record.timeline().stream().filter(t -> t.phase().equals("detected"))
+                .map(t -> t.detail() == null ? "detected" : t.detail()).findFirst().map(List::of).orElse(List.of());
+        Incident incident = new Incident(record.incidentId(), record.hostId(), record.fencing(), evidence,
+                record.lastHeartbeatAt() == null ? detected : record.lastHeartbeatAt(), detected,
+                record.requestId() == null ? record.incidentId() + "-request" : record.requestId());
+        incident.timeline.addAll(record.timeline());
+        record.timeline().stream().filter(t -> t.phase().equals("fenced")).findFirst()
+                .ifPresent(t -> incident.fencedAt = t.at());
+        record.timeline().stream().filter(t -> t.phase().equals("plan-received")).findFirst()
+                .ifPresent(t -> incident.planReceivedAt = t.at());
+        for (VmRecovery vm : record.vms()) {
+            VmProgress progress = new VmProgress(vm.vmId(), vm.tier(), vm.fromHost(), vm.toHost(), vm.status(), vm.detail(), vm.at());
+            progress.commandId = vm.commandId();
+            progress.generation = vm.placementGeneration() == null ? 0 : vm.placementGeneration();
+            progress.spec = specs.apply(vm.vmId());
+            incident.vms.put(vm.vmId(), progress);
+            if (vm.commandId() != null) {
+                incident.vmByCommand.put(vm.commandId(), vm.vmId());
+            }
+            if (vm.status() == VmStatus.PENDING && vm.toHost() != null && incident.planReceivedAt != null) {
+                incident.waitingToStart.add(vm.vmId());
+            }
+            if (vm.status() == VmStatus.STARTED && (incident.lastStartedAt == null || vm.at().isAfter(incident.lastStartedAt))) {
+                incident.lastStartedAt = vm.at();
+            }
+        }
+        return incident;
     }
 
     String id() {
@@ -86,6 +126,37 @@ final class Incident {
 
     Instant lastStartedAt() {
         return lastStartedAt;
+    }
+
+    String fencing() {
+        return fencing;
+    }
+
+    boolean fenced() {
+        return fencedAt != null;
+    }
+
+    Instant fencedAt() {
+        return fencedAt;
+    }
+
+    /** The host is proven (or, past the self-fence deadline, assumed) off: its VMs may start elsewhere. */
+    void fenced(String how, Instant at) {
+        fencing = how;
+        fencedAt = at;
+        selfFenceDeadline = null;
+    }
+
+    void fencing(String description) {
+        fencing = description;
+    }
+
+    Instant selfFenceDeadline() {
+        return selfFenceDeadline;
+    }
+
+    void awaitSelfFence(Instant deadline) {
+        selfFenceDeadline = deadline;
     }
 
     void record(Instant at, String phase, String detail) {
@@ -145,6 +216,16 @@ final class Incident {
     Optional<VmProgress> nextToStart() {
         String vmId = waitingToStart.poll();
         return vmId == null ? Optional.empty() : Optional.of(vms.get(vmId));
+    }
+
+    /** VMs planned and not yet issued, in plan order. */
+    List<VmProgress> waiting() {
+        return waitingToStart.stream().map(vms::get).toList();
+    }
+
+    /** Takes a waiting VM out of the queue to issue its start. */
+    void take(VmProgress vm) {
+        waitingToStart.remove(vm.vmId);
     }
 
     long inFlight() {
@@ -216,7 +297,8 @@ final class Incident {
         }
 
         VmRecovery toRecovery() {
-            return new VmRecovery(vmId, tier, fromHost, toHost, status, detail, at);
+            return new VmRecovery(vmId, tier, fromHost, toHost, status, detail, at, commandId,
+                    spec == null && commandId == null ? null : generation);
         }
     }
 }

@@ -24,6 +24,6 @@ public record IncidentSnapshot(String incidentId, String hostId, RecoveryRecord.
 
     /** The incident as the decision-log event. */
     public RecoveryRecord toRecord() {
-        return new RecoveryRecord(incidentId, hostId, status, fencing, timeline, vms, updatedAt);
+        return new RecoveryRecord(incidentId, hostId, status, fencing, timeline, vms, updatedAt, requestId, lastHeartbeatAt);
     }
 }

@@ -5,6 +5,8 @@ import io.kvmha.contracts.event.EvacuationPlan;
 import io.kvmha.contracts.event.EvacuationRequest;
 import io.kvmha.contracts.event.HostCommand;
 import io.kvmha.contracts.event.Placement;
+import io.kvmha.contracts.event.RecoveryRecord;
+import io.kvmha.contracts.event.VmSpec;
 import io.kvmha.contracts.event.RecoveryRecord.Status;
 import io.kvmha.contracts.event.RecoveryRecord.VmStatus;
 import java.time.Duration;
@@ -43,7 +45,10 @@ public final class RecoveryCoordinator {
         this.ids = ids;
     }
 
-    /** A host was declared DOWN: open its incident (unless one is open) and request an evacuation plan. */
+    /**
+     * A host was declared DOWN: open its incident (unless one is open). Nothing is requested yet: the
+     * evacuation waits for the host to be fenced ({@link #fenced}).
+     */
     public Actions hostDown(HealthTransition down, List<Placement> placedOnHost) {
         Instant now = clock.instant();
         String host = down.hostId();
@@ -55,26 +60,157 @@ public final class RecoveryCoordinator {
                             + " declared DOWN again while its incident is open; not opening a second incident"))
                     .build();
         }
-        Incident incident = new Incident(ids.get(), host, RecoveryPolicy.NO_FENCING, down.evidence(),
+        Incident incident = new Incident(ids.get(), host, RecoveryPolicy.FENCING_PENDING, down.evidence(),
                 down.lastHeartbeatAt(), now, ids.get());
         incidents.put(incident.id(), incident);
         openByHost.put(host, incident);
         evictOldClosed();
         placedOnHost.forEach(p -> incident.expect(p.vmId(), p.generation()));
-
         incident.record(now, "detected", String.join("; ", down.evidence()));
-        incident.record(now, "unsafe-no-fencing", RecoveryPolicy.NO_FENCING + ": " + host
-                + " is not proven off; its VMs may run twice if it is alive");
-        incident.record(now, "evacuation-requested", "request=" + incident.requestId() + " hosts=[" + host + "] vms="
-                + placedOnHost.size() + " placed on " + host);
         return Actions.builder()
                 .publish(incident.toRecord())
-                .publish(new EvacuationRequest(incident.requestId(), incident.id(), List.of(host), now))
-                .note(OperatorNote.warn(RecoveryPolicy.NO_FENCING + ": recovering host=" + host + " incident="
-                        + incident.id() + " without fencing"))
-                .note(OperatorNote.info("host=" + host + " incident=" + incident.id() + " request=" + incident.requestId()
-                        + " evacuation requested for " + placedOnHost.size() + " placed VMs"))
                 .duration(RecoveryPhase.DETECT, between(down.lastHeartbeatAt(), now))
+                .build();
+    }
+
+    /**
+     * Takes over an open incident recorded by another (crashed) instance. Returns what to do next: the
+     * host must be fenced again (idempotent: a BMC that reports Off is fenced), the evacuation request
+     * re-sent (same request id), or the start commands in flight re-issued with their own command ids
+     * (an agent answers a known id with its first result: no VM starts twice).
+     */
+    public Resumed adopt(RecoveryRecord record, java.util.function.Function<String, VmSpec> specs) {
+        if (incidents.containsKey(record.incidentId()) || record.status() != Status.OPEN
+                || openByHost.containsKey(record.hostId())) {
+            return new Resumed(Actions.NONE, false);
+        }
+        Instant now = clock.instant();
+        Incident incident = Incident.restore(record, specs);
+        incidents.put(incident.id(), incident);
+        openByHost.put(incident.hostId(), incident);
+        incident.record(now, "resumed", "taken over from the recorded incident by a new failover instance");
+        Actions.Builder actions = Actions.builder().note(OperatorNote.warn("host=" + incident.hostId() + " incident="
+                + incident.id() + " resumed after a failover-service takeover (fenced " + incident.fenced()
+                + ", plan " + incident.planReceived() + ")"));
+        if (!incident.fenced()) {
+            return new Resumed(actions.publish(incident.toRecord()).build(), true);
+        }
+        if (!incident.planReceived()) {
+            incident.record(now, "evacuation-requested", "request=" + incident.requestId() + " re-sent on resume");
+            actions.publish(new EvacuationRequest(incident.requestId(), incident.id(), List.of(incident.hostId()), now));
+        } else {
+            for (Incident.VmProgress vm : incident.vms()) {
+                if (vm.status != VmStatus.STARTING) {
+                    continue;
+                }
+                if (vm.spec == null) {
+                    vm.update(VmStatus.FAILED, "spec unknown on resume; cannot re-issue command " + vm.commandId, now);
+                    continue;
+                }
+                actions.publish(new HostCommand(vm.commandId, vm.toHost, vm.vmId, HostCommand.Action.DEFINE_AND_START,
+                        vm.spec, vm.generation, incident.id(), policy.issuedBy(), now, now.plus(policy.commandDeadline())));
+                incident.record(now, "start-reissued", "host=" + vm.toHost + " vm=" + vm.vmId + " command=" + vm.commandId
+                        + " (same command id: the agent answers with its first result if it already ran it)");
+            }
+            issueStarts(incident, now, actions);
+            settle(incident, now, actions);
+        }
+        return new Resumed(actions.publish(incident.toRecord()).build(), false);
+    }
+
+    /** @param mustFence the incident's host was not fenced yet: the engine must fence it again */
+    public record Resumed(Actions actions, boolean mustFence) {
+    }
+
+    /** Fencing of the host of an open incident has begun, on this evidence. */
+    public Actions fencingStarted(String hostId, List<String> evidence) {
+        Incident incident = openByHost.get(hostId);
+        if (incident == null) {
+            return Actions.NONE;
+        }
+        Instant now = clock.instant();
+        incident.fencing("in progress");
+        incident.record(now, "fencing-started", String.join("; ", evidence));
+        return Actions.builder().publish(incident.toRecord()).build();
+    }
+
+    /** A fence attempt's evidence (each driver's attempts), before the conclusion. */
+    public Actions fencingEvidence(String hostId, String phase, String detail) {
+        Incident incident = openByHost.get(hostId);
+        if (incident == null) {
+            return Actions.NONE;
+        }
+        incident.record(clock.instant(), phase, detail);
+        return Actions.builder().publish(incident.toRecord()).build();
+    }
+
+    /** No BMC confirmed power-off: the host counts as fenced at {@code deadline} (its agent has self-fenced by then). */
+    public Actions awaitSelfFence(String hostId, Instant deadline, String why) {
+        Incident incident = openByHost.get(hostId);
+        if (incident == null || incident.fenced()) {
+            return Actions.NONE;
+        }
+        incident.awaitSelfFence(deadline);
+        incident.fencing("awaiting self-fence deadline " + deadline);
+        incident.record(clock.instant(), "self-fence-wait", why + "; the host counts as fenced at " + deadline);
+        return Actions.builder().publish(incident.toRecord())
+                .note(OperatorNote.warn("host=" + hostId + " incident=" + incident.id() + " no BMC confirmation ("
+                        + why + "); restarting elsewhere only after the self-fence deadline " + deadline))
+                .build();
+    }
+
+    /** Hosts of open incidents whose self-fence deadline has passed without them being fenced. */
+    public List<String> selfFenceDue(Instant now) {
+        return openByHost.values().stream()
+                .filter(i -> !i.fenced() && i.selfFenceDeadline() != null && !now.isBefore(i.selfFenceDeadline()))
+                .map(Incident::hostId).sorted().toList();
+    }
+
+    /** The host is fenced: record how, and ask for the evacuation plan. */
+    public Actions fenced(String hostId, String how) {
+        Incident incident = openByHost.get(hostId);
+        if (incident == null || incident.fenced()) {
+            return Actions.NONE;
+        }
+        Instant now = clock.instant();
+        incident.fenced(how, now);
+        incident.record(now, "fenced", how);
+        int vms = incident.vms().size();
+        incident.record(now, "evacuation-requested", "request=" + incident.requestId() + " hosts=[" + hostId + "] vms="
+                + vms + " placed on " + hostId);
+        return Actions.builder()
+                .publish(incident.toRecord())
+                .publish(new EvacuationRequest(incident.requestId(), incident.id(), List.of(hostId), now))
+                .note(OperatorNote.info("host=" + hostId + " incident=" + incident.id() + " request=" + incident.requestId()
+                        + " fenced (" + how + "); evacuation requested for " + vms + " placed VMs"))
+                .duration(RecoveryPhase.FENCE, between(incident.detectedAt(), now))
+                .build();
+    }
+
+    /** Fencing failed: nothing restarts. The incident closes FAILED with the reason. */
+    public Actions fencingFailed(String hostId, String why) {
+        return closeUnfenced(hostId, Status.FAILED, "fencing-failed", "FAILED: " + why,
+                "fencing FAILED, nothing restarted: " + why);
+    }
+
+    /** The host proved alive before it was fenced: nothing restarted, the incident closes ABORTED. */
+    public Actions aborted(String hostId, String why) {
+        return closeUnfenced(hostId, Status.ABORTED, "aborted", "not needed: " + why,
+                "ABORTED, nothing restarted: " + why);
+    }
+
+    private Actions closeUnfenced(String hostId, Status outcome, String phase, String fencing, String message) {
+        Incident incident = openByHost.get(hostId);
+        if (incident == null || incident.fenced()) {
+            return Actions.NONE;
+        }
+        Instant now = clock.instant();
+        incident.fencing(fencing);
+        incident.record(now, phase, message);
+        incident.close(outcome, now);
+        openByHost.remove(hostId);
+        return Actions.builder().publish(incident.toRecord()).closed(outcome)
+                .note(OperatorNote.warn("host=" + hostId + " incident=" + incident.id() + " " + message))
                 .build();
     }
 
@@ -85,7 +221,8 @@ public final class RecoveryCoordinator {
             return Actions.note(OperatorNote.debug("incident=" + plan.incidentId() + " request=" + plan.requestId()
                     + " plan for an unknown incident ignored"));
         }
-        if (incident.planReceived() || incident.status() != Status.OPEN || !incident.requestId().equals(plan.requestId())) {
+        if (incident.planReceived() || incident.status() != Status.OPEN || !incident.fenced()
+                || !incident.requestId().equals(plan.requestId())) {
             return Actions.note(OperatorNote.debug("incident=" + incident.id() + " request=" + plan.requestId()
                     + " plan ignored (duplicate, stale request or incident closed)"));
         }
@@ -94,13 +231,15 @@ public final class RecoveryCoordinator {
         incident.record(now, "plan-received", "request=" + plan.requestId() + " assignments=" + plan.assignments().size()
                 + " unplaced=" + plan.unplaced().size());
         Actions.Builder actions = Actions.builder()
-                .duration(RecoveryPhase.PLACE, between(incident.detectedAt(), now))
+                .duration(RecoveryPhase.PLACE, between(incident.fencedAt(), now))
                 .note(OperatorNote.info("host=" + incident.hostId() + " incident=" + incident.id() + " request="
                         + plan.requestId() + " plan received: " + plan.assignments().size() + " to start, "
                         + plan.unplaced().size() + " unplaced"));
         for (EvacuationPlan.Assignment assignment : plan.assignments()) {
-            if (incident.vm(assignment.spec().vmId()) != null && incident.vm(assignment.spec().vmId()).spec != null) {
-                continue; // Listed twice in one plan: start it once.
+            Incident.VmProgress known = incident.vm(assignment.spec().vmId());
+            if (known != null && known.toHost != null) {
+                // Already has a target (listed twice in one plan, or restored from the record): start it once.
+                continue;
             }
             incident.plan(assignment.spec(), assignment.fromHostId(), assignment.targetHostId(),
                     assignment.placementGeneration(), now);
@@ -165,8 +304,8 @@ public final class RecoveryCoordinator {
         Instant now = clock.instant();
         incident.record(now, "host-returned", String.join("; ", returned.evidence()));
         return Actions.builder().publish(incident.toRecord())
-                .note(OperatorNote.warn("host=" + returned.hostId() + " incident=" + incident.id() + " host returned ("
-                        + incident.status() + ") after its VMs were recovered without fencing: check for VMs running twice"))
+                .note(OperatorNote.info("host=" + returned.hostId() + " incident=" + incident.id() + " host returned ("
+                        + incident.status() + ", fencing " + incident.fencing() + ")"))
                 .build();
     }
 
@@ -184,21 +323,60 @@ public final class RecoveryCoordinator {
         return Optional.ofNullable(openByHost.get(hostId)).map(Incident::snapshot);
     }
 
-    private void issueStarts(Incident incident, Instant now, Actions.Builder actions) {
-        while (incident.inFlight() < policy.maxConcurrentStarts()) {
-            Optional<Incident.VmProgress> next = incident.nextToStart();
-            if (next.isEmpty()) {
-                return;
+    /**
+     * Issues start commands across all open incidents while the cluster has fewer than
+     * {@link RecoveryPolicy#maxConcurrentStarts()} in flight: the best-tier waiting VM first (ties: the older
+     * incident, then plan order), skipping VMs whose target host already has
+     * {@link RecoveryPolicy#maxStartsPerHost()} starts in flight. Incidents other than {@code current} that got
+     * a command are re-published.
+     */
+    private void issueStarts(Incident current, Instant now, Actions.Builder actions) {
+        java.util.Set<Incident> touched = new java.util.LinkedHashSet<>();
+        while (true) {
+            List<Incident> open = incidents.values().stream().filter(i -> i.status() == Status.OPEN && i.fenced()).toList();
+            long inFlight = open.stream().mapToLong(Incident::inFlight).sum();
+            if (inFlight >= policy.maxConcurrentStarts()) {
+                break;
             }
-            Incident.VmProgress vm = next.get();
-            String commandId = ids.get();
-            actions.publish(new HostCommand(commandId, vm.toHost, vm.vmId, HostCommand.Action.DEFINE_AND_START, vm.spec,
-                    vm.generation, incident.id(), policy.issuedBy(), now, now.plus(policy.commandDeadline())));
-            incident.starting(vm, commandId, now);
-            String ids = "host=" + vm.toHost + " vm=" + vm.vmId + " incident=" + incident.id() + " command=" + commandId;
-            incident.record(now, "start-issued", ids + " from=" + vm.fromHost + " generation=" + vm.generation);
-            actions.note(OperatorNote.info(ids + " DEFINE_AND_START issued (recovering from " + vm.fromHost + ")"));
+            Map<String, Long> perHost = new HashMap<>();
+            open.forEach(i -> i.vms().stream().filter(vm -> vm.status == VmStatus.STARTING)
+                    .forEach(vm -> perHost.merge(vm.toHost, 1L, Long::sum)));
+            Incident chosenIncident = null;
+            Incident.VmProgress chosen = null;
+            for (Incident incident : open.stream().sorted(Comparator.comparing(Incident::detectedAt)).toList()) {
+                for (Incident.VmProgress vm : incident.waiting()) {
+                    if (perHost.getOrDefault(vm.toHost, 0L) >= policy.maxStartsPerHost()) {
+                        continue;
+                    }
+                    if (chosen == null || rank(vm) < rank(chosen)) {
+                        chosen = vm;
+                        chosenIncident = incident;
+                    }
+                    break; // Plan order within an incident: only its first startable VM competes.
+                }
+            }
+            if (chosen == null) {
+                break;
+            }
+            chosenIncident.take(chosen);
+            issue(chosenIncident, chosen, now, actions);
+            touched.add(chosenIncident);
         }
+        touched.stream().filter(i -> i != current).forEach(i -> actions.publish(i.toRecord()));
+    }
+
+    private static int rank(Incident.VmProgress vm) {
+        return vm.tier == null ? Integer.MAX_VALUE : vm.tier.ordinal();
+    }
+
+    private void issue(Incident incident, Incident.VmProgress vm, Instant now, Actions.Builder actions) {
+        String commandId = ids.get();
+        actions.publish(new HostCommand(commandId, vm.toHost, vm.vmId, HostCommand.Action.DEFINE_AND_START, vm.spec,
+                vm.generation, incident.id(), policy.issuedBy(), now, now.plus(policy.commandDeadline())));
+        incident.starting(vm, commandId, now);
+        String ids = "host=" + vm.toHost + " vm=" + vm.vmId + " incident=" + incident.id() + " command=" + commandId;
+        incident.record(now, "start-issued", ids + " from=" + vm.fromHost + " generation=" + vm.generation);
+        actions.note(OperatorNote.info(ids + " DEFINE_AND_START issued (recovering from " + vm.fromHost + ")"));
     }
 
     private void settle(Incident incident, Instant now, Actions.Builder actions) {

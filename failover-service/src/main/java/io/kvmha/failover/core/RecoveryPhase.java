@@ -4,7 +4,9 @@ package io.kvmha.failover.core;
 public enum RecoveryPhase {
     /** Last heartbeat received to host declared DOWN. */
     DETECT,
-    /** Evacuation requested to plan received. */
+    /** Host declared DOWN to host fenced (BMC power-off confirmed, agent self-fenced, or self-fence deadline). */
+    FENCE,
+    /** Evacuation requested (right after fencing) to plan received. */
     PLACE,
     /** Plan received to last VM started. */
     START,

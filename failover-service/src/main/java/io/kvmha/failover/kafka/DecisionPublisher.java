@@ -3,6 +3,9 @@ package io.kvmha.failover.kafka;
 import io.kvmha.contracts.event.KvmHaEvent;
 import io.kvmha.contracts.spring.EventPublisher;
 import io.kvmha.failover.core.Actions;
+import io.kvmha.failover.core.FailoverEngine;
+import io.kvmha.failover.core.FenceRequest;
+import io.kvmha.failover.fencing.FencingExecutor;
 import io.kvmha.failover.core.OperatorNote;
 import io.kvmha.failover.metrics.RecoveryMetrics;
 import org.slf4j.Logger;
@@ -23,11 +26,15 @@ public class DecisionPublisher {
 
     private final EventPublisher publisher;
     private final RecoveryMetrics metrics;
+    private final FailoverEngine engine;
+    private final FencingExecutor fencing;
     private final Object order = new Object();
 
-    public DecisionPublisher(EventPublisher publisher, RecoveryMetrics metrics) {
+    public DecisionPublisher(EventPublisher publisher, RecoveryMetrics metrics, FailoverEngine engine, FencingExecutor fencing) {
         this.publisher = publisher;
         this.metrics = metrics;
+        this.engine = engine;
+        this.fencing = fencing;
     }
 
     /** Takes a decision and carries it out before any other decision is taken. */
@@ -58,5 +65,9 @@ public class DecisionPublisher {
         }
         actions.durations().forEach(metrics::record);
         actions.closed().forEach(metrics::closed);
+        for (FenceRequest request : actions.fences()) {
+            // The outcome comes back as a decision of its own, taken in order with all others.
+            fencing.fence(request, outcome -> decide(() -> engine.onFenceOutcome(outcome)));
+        }
     }
 }

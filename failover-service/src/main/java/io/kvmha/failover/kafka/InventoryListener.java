@@ -24,6 +24,10 @@ public class InventoryListener extends ReplayFromStart {
 
     @KafkaListener(id = ID, idIsGroup = false, topics = Topic.Names.HOST_INVENTORY)
     public void on(@Payload(required = false) HostInventory inventory, @Header(KafkaHeaders.RECEIVED_KEY) String hostId) {
-        engine.onInventory(inventory == null ? hostId : inventory.hostId(), inventory != null);
+        if (inventory == null) {
+            engine.onInventory(hostId, false);
+        } else {
+            engine.onInventory(inventory);
+        }
     }
 }

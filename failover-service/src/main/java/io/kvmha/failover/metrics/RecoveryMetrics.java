@@ -23,6 +23,7 @@ public class RecoveryMetrics {
 
     private static final Map<RecoveryPhase, String> DESCRIPTIONS = Map.of(
             RecoveryPhase.DETECT, "Time from a host's last heartbeat to the host being declared down",
+            RecoveryPhase.FENCE, "Time from a host declared down to the host fenced",
             RecoveryPhase.PLACE, "Time from an evacuation request to its plan",
             RecoveryPhase.START, "Time from an evacuation plan to the last VM of the incident started",
             RecoveryPhase.TOTAL, "Time from a host's last heartbeat to the last VM of its incident started");

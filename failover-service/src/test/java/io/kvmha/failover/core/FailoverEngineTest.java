@@ -1,35 +1,45 @@
 package io.kvmha.failover.core;
 
-import io.kvmha.contracts.testing.VirtualClock;
 import static io.kvmha.failover.core.Fixtures.T0;
 import static io.kvmha.failover.core.Fixtures.events;
 import static io.kvmha.failover.core.Fixtures.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kvmha.contracts.event.Alert;
+import io.kvmha.contracts.event.DomainState;
 import io.kvmha.contracts.event.EvacuationRequest;
+import io.kvmha.contracts.event.HostCommand;
 import io.kvmha.contracts.event.HostHealthChange;
+import io.kvmha.contracts.event.HostHeartbeat;
 import io.kvmha.contracts.event.HostState;
 import io.kvmha.contracts.event.RecoveryRecord;
+import io.kvmha.contracts.testing.VirtualClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The engine end to end on a virtual clock: heartbeats and ticks in, events and notes out. */
+/** The engine end to end on a virtual clock: heartbeats, ticks and fencing outcomes in, events and notes out. */
 class FailoverEngineTest {
 
     final VirtualClock clock = new VirtualClock(T0);
+    final FencingPolicy fencing = new FencingPolicy(Duration.ofSeconds(10), Duration.ofSeconds(2));
     final FailoverEngine engine = new FailoverEngine(clock, DetectionThresholds.DEFAULT,
-            new HeartbeatFailureDetector(DetectionThresholds.DEFAULT), RecoveryPolicy.DEFAULT, Fixtures.sequentialIds());
+            new HeartbeatFailureDetector(DetectionThresholds.DEFAULT), RecoveryPolicy.DEFAULT, fencing,
+            MassFailurePolicy.DEFAULT, Fixtures.sequentialIds());
+    List<String> hosts = new ArrayList<>(List.of("h1", "h2"));
     long seq;
     Actions all = Actions.NONE;
 
-    /** Both hosts heartbeat every 500 ms for {@code millis}, except those named silent. */
+    /** The hosts heartbeat every 500 ms for {@code millis}, except those named silent. */
     void run(long millis, String... silent) {
         for (long t = 0; t < millis; t += 100) {
             clock.advanceMillis(100);
             if (clock.instant().toEpochMilli() % 500 == 0) {
                 seq++;
-                for (String host : new String[] {"h1", "h2"}) {
+                for (String host : hosts) {
                     if (!List.of(silent).contains(host)) {
                         all = all.then(engine.onHeartbeat(heartbeat(host, seq, clock.instant())));
                     }
@@ -39,66 +49,149 @@ class FailoverEngineTest {
         }
     }
 
+    List<HostState> states(String host) {
+        return events(all, HostHealthChange.class).stream().filter(c -> c.hostId().equals(host))
+                .map(HostHealthChange::current).toList();
+    }
+
+    FenceRequest fenceRequest() {
+        assertThat(all.fences()).hasSize(1);
+        return all.fences().get(0);
+    }
+
+    FenceOutcome outcome(FenceOutcome.Result result, String detail) {
+        FenceRequest request = fenceRequest();
+        return new FenceOutcome(request.hostId(), request.incidentId(), result, "redfish", List.of(detail));
+    }
+
     @Test
-    void aSilentHostIsDeclaredDownAfterTwoSecondsWithOneIncidentAndAnEvacuationRequest() {
+    void aSilentHostIsDeclaredDownFencedThroughTheBmcAndOnlyThenEvacuated() {
         engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 1));
         engine.onPlacement("vm-b", Fixtures.placement("vm-b", "h2", 1));
         run(1000);
         Duration lastH1 = Duration.between(T0, clock.instant());
-        run(5000, "h1");
+        run(3000, "h1");
 
         HostHealthChange down = events(all, HostHealthChange.class).stream()
                 .filter(c -> c.current() == HostState.DOWN).findFirst().orElseThrow();
-        assertThat(down.hostId()).isEqualTo("h1");
         assertThat(down.previous()).isEqualTo(HostState.SUSPECT);
         assertThat(down.evidence()).singleElement().asString().startsWith("no heartbeat for 2.1 s (last seq 2 at");
-        // Detection happens on the first tick past down-after: last heartbeat at 1.0 s, DOWN at 3.1 s.
         assertThat(down.changedAt()).isEqualTo(T0.plus(lastH1).plusMillis(2100));
+        assertThat(states("h1")).containsExactly(HostState.SUSPECT, HostState.DOWN, HostState.FENCING);
+        HostHealthChange fencingChange = events(all, HostHealthChange.class).get(2);
+        assertThat(fencingChange.evidence()).anySatisfy(e -> assertThat(e).contains("libvirt CONNECTED, self-fenced false"));
+        assertThat(events(all, EvacuationRequest.class)).as("nothing moves before the host is fenced").isEmpty();
+        assertThat(fenceRequest().incidentId()).isEqualTo(down.incidentId());
+        assertThat(all.durations()).containsEntry(RecoveryPhase.DETECT, Duration.ofMillis(2100));
 
-        assertThat(events(all, EvacuationRequest.class)).singleElement().satisfies(r -> {
+        clock.advanceMillis(40);
+        Actions fenced = engine.onFenceOutcome(outcome(FenceOutcome.Result.POWERED_OFF,
+                "redfish attempt 1: OFF ForceOff accepted (HTTP 204), PowerState Off"));
+
+        assertThat(Fixtures.healthChange(fenced).current()).isEqualTo(HostState.FENCED);
+        assertThat(events(fenced, EvacuationRequest.class)).singleElement().satisfies(r -> {
             assertThat(r.incidentId()).isEqualTo(down.incidentId());
             assertThat(r.failedHostIds()).containsExactly("h1");
         });
-        RecoveryRecord record = events(all, RecoveryRecord.class).get(0);
-        assertThat(record.status()).isEqualTo(RecoveryRecord.Status.OPEN);
-        assertThat(record.fencing()).isEqualTo("UNSAFE: no fencing configured");
+        RecoveryRecord record = Fixtures.lastRecord(fenced);
+        assertThat(record.fencing()).startsWith("redfish: chassis power confirmed off");
         assertThat(record.timeline()).extracting(RecoveryRecord.TimelineEntry::phase)
-                .containsExactly("detected", "unsafe-no-fencing", "evacuation-requested");
+                .containsExactly("detected", "fencing-started", "fence-attempts", "fenced", "evacuation-requested");
         assertThat(record.vms()).extracting(RecoveryRecord.VmRecovery::vmId).containsExactly("vm-a");
-        assertThat(all.notes()).anySatisfy(n -> {
-            assertThat(n.level()).isEqualTo(OperatorNote.Level.WARN);
-            assertThat(n.message()).isEqualTo("UNSAFE: no fencing configured: recovering host=h1 incident="
-                    + down.incidentId() + " without fencing");
-        });
-        assertThat(all.durations()).containsEntry(RecoveryPhase.DETECT, Duration.ofMillis(2100));
-        assertThat(engine.incidents()).hasSize(1);
-        assertThat(engine.hostsByState()).containsEntry(HostState.DOWN, 1).containsEntry(HostState.ONLINE, 1);
+        assertThat(fenced.durations()).containsEntry(RecoveryPhase.FENCE, Duration.between(down.changedAt(), clock.instant()));
+        assertThat(engine.hostsByState()).containsEntry(HostState.FENCED, 1).containsEntry(HostState.ONLINE, 1);
+        assertThat(engine.history("h1")).extracting(HealthTransition::to)
+                .containsExactly(HostState.SUSPECT, HostState.DOWN, HostState.FENCING, HostState.FENCED);
     }
 
     @Test
-    void aReturningHostIsReportedOnlineWithTheSequenceThatProvesIt() {
+    void aBmcThatRefusesMeansNoRestartAndACriticalAlert() {
         run(1000);
         run(3000, "h1");
+        Actions refused = engine.onFenceOutcome(outcome(FenceOutcome.Result.REFUSED,
+                "redfish attempt 1: REFUSED ForceOff refused with HTTP 500"));
+
+        assertThat(events(refused, EvacuationRequest.class)).isEmpty();
+        assertThat(Fixtures.healthChange(refused).current()).isEqualTo(HostState.DOWN);
+        assertThat(Fixtures.lastRecord(refused).status()).isEqualTo(RecoveryRecord.Status.FAILED);
+        assertThat(Fixtures.lastRecord(refused).fencing()).startsWith("FAILED: redfish REFUSED");
+        assertThat(events(refused, Alert.class)).singleElement().satisfies(a -> {
+            assertThat(a.name()).isEqualTo("KvmHostFencingFailed");
+            assertThat(a.severity()).isEqualTo(Alert.Severity.CRITICAL);
+            assertThat(a.labels()).containsEntry("host", "h1");
+            assertThat(a.annotations().get("description")).contains("HTTP 500", "nothing restarts");
+        });
+        // Later ticks change nothing: still no evacuation.
         all = Actions.NONE;
+        run(5000, "h1");
+        assertThat(events(all, EvacuationRequest.class)).isEmpty();
+    }
+
+    @Test
+    void withoutBmcConfirmationRecoveryWaitsForTheSelfFenceDeadline() {
+        run(1000);
+        java.time.Instant lastHeartbeat = clock.instant();
+        run(3000, "h1");
+        Actions waiting = engine.onFenceOutcome(new FenceOutcome("h1", fenceRequest().incidentId(),
+                FenceOutcome.Result.NO_CONFIRMATION, "redfish", List.of("redfish attempt 1: UNREACHABLE timeout")));
+        assertThat(Fixtures.lastRecord(waiting).timeline()).last().extracting(RecoveryRecord.TimelineEntry::phase)
+                .isEqualTo("self-fence-wait");
+        all = Actions.NONE;
+
+        run(8800, "h1"); // 11.8 s after the last heartbeat: 10 s + 2 s margin not yet passed.
+        assertThat(events(all, EvacuationRequest.class)).isEmpty();
+        run(300, "h1");
+        assertThat(events(all, EvacuationRequest.class)).hasSize(1);
+        HostHealthChange fenced = events(all, HostHealthChange.class).get(0);
+        assertThat(fenced.current()).isEqualTo(HostState.FENCED);
+        assertThat(fenced.changedAt()).isEqualTo(lastHeartbeat.plusSeconds(12).plusMillis(100).minusMillis(100));
+        assertThat(fenced.evidence().get(0)).startsWith("self-fence deadline passed");
+    }
+
+    @Test
+    void aHostThatHeartbeatsBeforeTheSelfFenceDeadlineIsAliveAndTheIncidentAborted() {
+        run(1000);
+        run(3000, "h1");
+        engine.onFenceOutcome(new FenceOutcome("h1", fenceRequest().incidentId(), FenceOutcome.Result.NO_CONFIRMATION,
+                "none", List.of("no BMC configured for h1")));
         clock.advanceMillis(10);
         Actions back = engine.onHeartbeat(heartbeat("h1", 77, clock.instant()));
 
         HostHealthChange online = Fixtures.healthChange(back);
-        assertThat(online.previous()).isEqualTo(HostState.DOWN);
+        assertThat(online.previous()).isEqualTo(HostState.FENCING);
         assertThat(online.current()).isEqualTo(HostState.ONLINE);
         assertThat(online.evidence()).singleElement().asString().startsWith("heartbeat seq 77 received");
-        assertThat(Fixtures.lastRecord(back).timeline()).last().extracting(RecoveryRecord.TimelineEntry::phase)
-                .isEqualTo("host-returned");
-        assertThat(engine.incidents()).hasSize(1);
+        assertThat(Fixtures.lastRecord(back).status()).isEqualTo(RecoveryRecord.Status.ABORTED);
+        assertThat(back.closed()).containsExactly(RecoveryRecord.Status.ABORTED);
     }
 
     @Test
-    void staleHeartbeatsDoNotReviveADownHost() {
+    void anAgentThatReportsItSelfFencedCountsAsFenced() {
+        run(1000);
+        run(3000, "h1");
+        clock.advanceMillis(10);
+        Actions selfFenced = engine.onHeartbeat(new HostHeartbeat("h1", 99, clock.instant(), 1, "t",
+                HostHeartbeat.LibvirtConnectivity.CONNECTED, List.of(), true, false));
+        assertThat(Fixtures.healthChange(selfFenced).current()).isEqualTo(HostState.FENCED);
+        assertThat(Fixtures.healthChange(selfFenced).evidence().get(0)).contains("agent reports self-fenced");
+        assertThat(events(selfFenced, EvacuationRequest.class)).hasSize(1);
+    }
+
+    @Test
+    void aFencingOutcomeForAnIncidentThatMovedOnChangesNothing() {
+        run(1000);
+        run(3000, "h1");
+        FenceOutcome late = new FenceOutcome("h1", "another-incident", FenceOutcome.Result.POWERED_OFF, "redfish", List.of());
+        assertThat(engine.onFenceOutcome(late).events()).isEmpty();
+    }
+
+    @Test
+    void staleHeartbeatsDoNotReviveAFailedHost() {
         run(1000);
         run(3000, "h1");
         Actions stale = engine.onHeartbeat(heartbeat("h1", 3, clock.instant().minusSeconds(3)));
         assertThat(stale.events()).isEmpty();
-        assertThat(engine.hosts().get("h1").state()).isEqualTo(HostState.DOWN);
+        assertThat(engine.hosts().get("h1").state()).isEqualTo(HostState.FENCING);
     }
 
     @Test
@@ -110,12 +203,163 @@ class FailoverEngineTest {
     }
 
     @Test
-    void whenAllHostsFallSilentTogetherNoIncidentIsOpened() {
+    void whenAllHostsFallSilentTogetherNothingIsFencedAndACriticalAlertFiresOnce() {
         run(1000);
         run(10_000, "h1", "h2");
-        assertThat(events(all, HostHealthChange.class)).isEmpty();
+        assertThat(events(all, HostHealthChange.class)).extracting(HostHealthChange::current).containsOnly(HostState.SUSPECT);
         assertThat(engine.incidents()).isEmpty();
-        assertThat(all.notes()).filteredOn(n -> n.message().contains("partition suspected")).hasSize(1);
+        assertThat(all.fences()).isEmpty();
+        assertThat(all.notes()).filteredOn(n -> n.message().contains("mass-failure guard engaged")).hasSize(1);
+        assertThat(events(all, Alert.class)).singleElement().satisfies(a -> {
+            assertThat(a.name()).isEqualTo("KvmHaMassFailureGuard");
+            assertThat(a.status()).isEqualTo(Alert.Status.FIRING);
+        });
+    }
+
+    @Test
+    void massFailureHoldsEveryHostUntilAnOperatorReleasesThemOneByOne() {
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3", "h4", "h5"));
+        run(1000);
+        run(4000, "h1", "h2"); // 2 of 5 = 40% > 30%
+        assertThat(all.fences()).isEmpty();
+        assertThat(engine.guardStatus().engaged()).isTrue();
+        assertThat(engine.guardStatus().silentHosts()).containsExactly("h1", "h2");
+
+        engine.releaseFromGuard("h1", "alice");
+        all = Actions.NONE;
+        run(300, "h1", "h2");
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1");
+        assertThat(engine.hosts().get("h2").state()).isEqualTo(HostState.SUSPECT);
+
+        all = Actions.NONE;
+        run(1000, "h1"); // h2 heard again: the guard disengages, the alert resolves.
+        assertThat(engine.guardStatus().engaged()).isFalse();
+        assertThat(events(all, Alert.class)).singleElement().extracting(Alert::status).isEqualTo(Alert.Status.RESOLVED);
+    }
+
+    @Test
+    void aSingleDeadHostInASmallClusterIsNeverHeldByTheGuard() {
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        run(1000);
+        run(3000, "h1");
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1");
+        assertThat(engine.guardStatus().engaged()).isFalse();
+    }
+
+    @Test
+    void maintenancePausesFencingAndReArmsWhenItEnds() {
+        run(1000);
+        Actions on = engine.maintenance("h1", true, "firmware update");
+        assertThat(Fixtures.healthChange(on).current()).isEqualTo(HostState.MAINTENANCE);
+        run(20_000, "h1");
+        assertThat(all.fences()).isEmpty();
+        assertThat(engine.hosts().get("h1").state()).isEqualTo(HostState.MAINTENANCE);
+
+        all = Actions.NONE;
+        Actions off = engine.maintenance("h1", false, null);
+        assertThat(Fixtures.healthChange(off).current()).isEqualTo(HostState.ONLINE);
+        run(1500, "h1");
+        assertThat(all.fences()).as("silence counts from the end of maintenance").isEmpty();
+        run(1000, "h1");
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1");
+    }
+
+    @Test
+    void maintenanceIsRefusedForAHostInAnIncident() {
+        run(1000);
+        run(3000, "h1");
+        assertThatThrownBy(() -> engine.maintenance("h1", true, "x")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("FENCING");
+        assertThatThrownBy(() -> engine.maintenance("h7", true, "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFencedHostThatComesBackHasItsStaleVmsRemovedBeforeItIsOnline() {
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 1));
+        engine.onPlacement("vm-keep", Fixtures.placement("vm-keep", "h1", 1));
+        run(1000);
+        run(3000, "h1");
+        engine.onFenceOutcome(outcome(FenceOutcome.Result.POWERED_OFF, "off"));
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h2", 2)); // The scheduler moved it.
+
+        clock.advanceMillis(100);
+        Actions back = engine.onHeartbeat(new HostHeartbeat("h1", 1, clock.instant(), 1, "t",
+                HostHeartbeat.LibvirtConnectivity.CONNECTED, List.of(
+                        new HostHeartbeat.DomainStatus("vm-a", "a", DomainState.RUNNING),
+                        new HostHeartbeat.DomainStatus("vm-keep", "k", DomainState.SHUTOFF)), false, false));
+        assertThat(events(back, HostHealthChange.class)).extracting(HostHealthChange::current)
+                .containsExactly(HostState.RECOVERING);
+        assertThat(events(back, HostCommand.class)).extracting(HostCommand::vmId, HostCommand::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("vm-a", HostCommand.Action.DESTROY),
+                org.assertj.core.groups.Tuple.tuple("vm-a", HostCommand.Action.UNDEFINE));
+        assertThat(events(back, HostCommand.class)).allSatisfy(c -> assertThat(c.hostId()).isEqualTo("h1"));
+
+        clock.advanceMillis(500);
+        Actions again = engine.onHeartbeat(new HostHeartbeat("h1", 2, clock.instant(), 1, "t",
+                HostHeartbeat.LibvirtConnectivity.CONNECTED, List.of(
+                        new HostHeartbeat.DomainStatus("vm-a", "a", DomainState.SHUTOFF)), false, false));
+        assertThat(again.events()).as("commands not repeated within the retry interval").isEmpty();
+
+        clock.advanceMillis(500);
+        Actions early = engine.onHeartbeat(new HostHeartbeat("h1", 3, clock.instant(), 1, "t",
+                HostHeartbeat.LibvirtConnectivity.CONNECTED, List.of(
+                        new HostHeartbeat.DomainStatus("vm-keep", "k", DomainState.SHUTOFF)), false, false));
+        assertThat(early.events()).as("clean, but still settling: the agent may not have listed every domain yet")
+                .isEmpty();
+
+        clock.advance(FailoverEngine.REJOIN_SETTLE);
+        Actions clean = engine.onHeartbeat(new HostHeartbeat("h1", 4, clock.instant(), 1, "t",
+                HostHeartbeat.LibvirtConnectivity.CONNECTED, List.of(
+                        new HostHeartbeat.DomainStatus("vm-keep", "k", DomainState.SHUTOFF)), false, false));
+        assertThat(Fixtures.healthChange(clean).current()).isEqualTo(HostState.ONLINE);
+        assertThat(Set.copyOf(engine.history("h1").stream().map(HealthTransition::to).toList()))
+                .contains(HostState.FENCED, HostState.RECOVERING, HostState.ONLINE);
+    }
+
+    static io.kvmha.contracts.event.VmLifecycleEvent stopped(String vm, String host,
+                                                            io.kvmha.contracts.event.VmLifecycleEvent.Reason reason) {
+        return new io.kvmha.contracts.event.VmLifecycleEvent(vm, host, vm, io.kvmha.contracts.event.VmLifecycleEvent.Kind.STOPPED,
+                reason, false, null, T0);
+    }
+
+    @Test
+    void aCrashedHaVmRestartsOnItsHostUpToTheLimitThenAlerts() {
+        run(1000);
+        engine.onSpec("vm-a", Fixtures.spec("vm-a", io.kvmha.contracts.event.Tier.GOLD));
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 3));
+        var crashed = io.kvmha.contracts.event.VmLifecycleEvent.Reason.CRASHED;
+        for (int i = 1; i <= 3; i++) {
+            clock.advanceMillis(1000);
+            Actions restart = engine.onVmEvent(stopped("vm-a", "h1", crashed));
+            assertThat(events(restart, HostCommand.class)).singleElement().satisfies(c -> {
+                assertThat(c.action()).isEqualTo(HostCommand.Action.START);
+                assertThat(c.hostId()).isEqualTo("h1");
+                assertThat(c.placementGeneration()).isEqualTo(3);
+            });
+        }
+        Actions fourth = engine.onVmEvent(stopped("vm-a", "h1", crashed));
+        assertThat(events(fourth, HostCommand.class)).isEmpty();
+        assertThat(events(fourth, Alert.class)).singleElement().extracting(Alert::name).isEqualTo("KvmVmCrashLoop");
+        assertThat(events(engine.onVmEvent(stopped("vm-a", "h1", crashed)), Alert.class)).as("alerted once").isEmpty();
+
+        clock.advanceMillis(Duration.ofMinutes(11).toMillis());
+        assertThat(events(engine.onVmEvent(stopped("vm-a", "h1", crashed)), HostCommand.class)).as("window slid").hasSize(1);
+    }
+
+    @Test
+    void requestedStopsUnprotectedVmsAndCrashesElsewhereAreNotRestarted() {
+        run(1000);
+        engine.onSpec("vm-a", Fixtures.spec("vm-a", io.kvmha.contracts.event.Tier.GOLD));
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 1));
+        engine.onSpec("vm-n", new io.kvmha.contracts.event.VmSpec("vm-n", "n", 1, 128, io.kvmha.contracts.event.Tier.BRONZE,
+                io.kvmha.contracts.event.HaPolicy.NONE, 0, java.util.Map.of(), T0));
+        engine.onPlacement("vm-n", Fixtures.placement("vm-n", "h1", 1));
+        var reason = io.kvmha.contracts.event.VmLifecycleEvent.Reason.class;
+        assertThat(engine.onVmEvent(stopped("vm-a", "h1", io.kvmha.contracts.event.VmLifecycleEvent.Reason.DESTROYED)).events()).isEmpty();
+        assertThat(engine.onVmEvent(stopped("vm-a", "h1", io.kvmha.contracts.event.VmLifecycleEvent.Reason.SHUTDOWN)).events()).isEmpty();
+        assertThat(engine.onVmEvent(stopped("vm-n", "h1", io.kvmha.contracts.event.VmLifecycleEvent.Reason.CRASHED)).events()).isEmpty();
+        assertThat(engine.onVmEvent(stopped("vm-a", "h2", io.kvmha.contracts.event.VmLifecycleEvent.Reason.CRASHED)).events()).isEmpty();
+        assertThat(reason).isNotNull();
     }
 
     @Test

@@ -67,10 +67,12 @@ class HostHealthTrackerTest {
         tracker.heartbeat(beat("h3", 1, T0));
 
         var first = tracker.evaluate(T0.plusSeconds(5));
-        assertThat(first.transitions()).isEmpty();
+        // Held: SUSPECT (no new VMs there), never DOWN.
+        assertThat(first.transitions()).extracting(HealthTransition::to).containsOnly(HostState.SUSPECT);
+        assertThat(first.transitions()).allSatisfy(t -> assertThat(t.evidence()).contains("held by the mass-failure guard"));
         assertThat(first.note()).hasValueSatisfying(n -> {
             assertThat(n.level()).isEqualTo(OperatorNote.Level.WARN);
-            assertThat(n.message()).contains("all 3 known hosts are silent", "acting on nothing");
+            assertThat(n.message()).contains("all 3 judged hosts are silent at once", "fencing nothing");
         });
         assertThat(tracker.evaluate(T0.plusSeconds(6)).note()).isEmpty();
         assertThat(tracker.partitionSuspected()).isTrue();
@@ -79,7 +81,7 @@ class HostHealthTrackerTest {
         tracker.heartbeat(beat("h2", 2, T0.plusSeconds(7)));
         tracker.heartbeat(beat("h3", 2, T0.plusSeconds(7)));
         var after = tracker.evaluate(T0.plusSeconds(7));
-        assertThat(after.note()).hasValueSatisfying(n -> assertThat(n.message()).contains("partition episode over"));
+        assertThat(after.note()).hasValueSatisfying(n -> assertThat(n.message()).contains("mass-failure guard disengaged"));
         assertThat(after.transitions()).singleElement().satisfies(t -> {
             assertThat(t.hostId()).isEqualTo("h1");
             assertThat(t.to()).isEqualTo(HostState.DOWN);

@@ -41,7 +41,8 @@ class RecoveryCoordinatorTest {
         for (String vm : vms) {
             placed.add(placement(vm, host, 1));
         }
-        return request(coordinator.hostDown(down(host), placed));
+        coordinator.hostDown(down(host), placed);
+        return request(coordinator.fenced(host, "redfish: chassis power confirmed off"));
     }
 
     @Test
@@ -87,7 +88,7 @@ class RecoveryCoordinatorTest {
         assertThat(record.status()).isEqualTo(Status.RECOVERED);
         assertThat(record.vms()).extracting(RecoveryRecord.VmRecovery::status).containsOnly(VmStatus.STARTED);
         assertThat(record.timeline()).extracting(RecoveryRecord.TimelineEntry::phase).containsExactly(
-                "detected", "unsafe-no-fencing", "evacuation-requested", "plan-received",
+                "detected", "fenced", "evacuation-requested", "plan-received",
                 "start-issued", "start-issued", "vm-started", "vm-started", "recovered");
         assertThat(second.closed()).containsExactly(Status.RECOVERED);
         assertThat(second.durations())
@@ -153,6 +154,28 @@ class RecoveryCoordinatorTest {
         assertThat(next).extracting(HostCommand::vmId).containsExactly("vm-3");
         List<HostCommand> afterFailure = commands(coordinator.commandResult(result(firstWave.get(0), Outcome.FAILED)));
         assertThat(afterFailure).extracting(HostCommand::vmId).containsExactly("vm-4");
+    }
+
+    @Test
+    void startsAreLimitedPerTargetHostAndTheBestTierGoesFirstAcrossIncidents() {
+        coordinator = new RecoveryCoordinator(clock, new RecoveryPolicy(3, 1, Duration.ofSeconds(60), "failover-service"),
+                Fixtures.sequentialIds());
+        EvacuationRequest a = open("h1");
+        List<HostCommand> first = commands(coordinator.planReceived(plan(a.requestId(), a.incidentId(),
+                List.of(assign("vm-1", "h1", "h2"), assign("vm-2", "h1", "h2"), assign("vm-3", "h1", "h3")), List.of())));
+        assertThat(first).extracting(HostCommand::vmId).as("h2 takes one start at a time").containsExactly("vm-1", "vm-3");
+
+        clock.advanceMillis(10);
+        EvacuationRequest b = open("h4");
+        EvacuationPlan.Assignment bronze = new EvacuationPlan.Assignment(Fixtures.spec("vm-b", io.kvmha.contracts.event.Tier.BRONZE),
+                "h4", "h5", 2);
+        EvacuationPlan.Assignment gold = assign("vm-g", "h4", "h6");
+        List<HostCommand> second = commands(coordinator.planReceived(plan(b.requestId(), b.incidentId(), List.of(gold, bronze), List.of())));
+        assertThat(second).extracting(HostCommand::vmId).as("one cluster slot left").containsExactly("vm-g");
+
+        // vm-1 done: h2 is free and a cluster slot opens; the older incident's GOLD vm-2 beats the BRONZE vm-b.
+        List<HostCommand> third = commands(coordinator.commandResult(result(first.get(0), Outcome.SUCCEEDED)));
+        assertThat(third).extracting(HostCommand::vmId).containsExactly("vm-2");
     }
 
     @Test

@@ -18,6 +18,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import io.kvmha.contracts.event.HaPolicy;
+import io.kvmha.contracts.event.Tier;
+import io.kvmha.contracts.event.VmLifecycleEvent;
+import io.kvmha.contracts.event.VmSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,6 +137,19 @@ class DeadLetterIT {
         assertDeadLettersThenProcessed(Topic.COMMAND_RESULTS,
                 new CommandResult("cmd-x", "dlt-key", "vm-x", HostCommand.Action.DEFINE_AND_START,
                         CommandResult.Outcome.SUCCEEDED, null, 5, null, Instant.now()), () -> true);
+    }
+
+    @Test
+    void vmSpecs() {
+        VmSpec spec = new VmSpec("dlt-key", "dlt", 1, 128, Tier.GOLD, HaPolicy.RESTART, 0, Map.of(), Instant.now());
+        assertDeadLettersThenProcessed(Topic.VM_SPECS, spec, () -> true);
+    }
+
+    @Test
+    void vmEvents() {
+        // A crash of a VM this instance knows nothing about: read, judged and ignored, not dead-lettered.
+        assertDeadLettersThenProcessed(Topic.VM_EVENTS, new VmLifecycleEvent("dlt-key", "h-x", "x",
+                VmLifecycleEvent.Kind.STOPPED, VmLifecycleEvent.Reason.CRASHED, false, null, Instant.now()), () -> true);
     }
 
     private void assertDeadLettersThenProcessed(Topic topic, KvmHaEvent good, BooleanSupplier applied) {

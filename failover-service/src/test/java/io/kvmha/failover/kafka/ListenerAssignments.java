@@ -13,7 +13,9 @@ final class ListenerAssignments {
             InventoryListener.ID, Topic.HOST_INVENTORY,
             PlacementListener.ID, Topic.PLACEMENTS,
             RecoveryEventListener.PLANS_ID, Topic.PLACEMENT_PLANS,
-            RecoveryEventListener.RESULTS_ID, Topic.COMMAND_RESULTS);
+            RecoveryEventListener.RESULTS_ID, Topic.COMMAND_RESULTS,
+            VmListener.ID, Topic.VM_EVENTS,
+            VmSpecListener.ID, Topic.VM_SPECS);
 
     private ListenerAssignments() {
     }

@@ -3,9 +3,18 @@ package io.kvmha.agent.core;
 import io.kvmha.contracts.event.CommandResult;
 import io.kvmha.contracts.event.CommandResult.Outcome;
 import io.kvmha.contracts.event.HostCommand;
+import io.kvmha.contracts.event.Placement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Decides what to do with a command addressed to this host and does it against the hypervisor.
@@ -17,6 +26,11 @@ import java.util.Optional;
  *       acted elsewhere, so running it now could start a VM twice.</li>
  *   <li>Actions are level-triggered: starting a running domain, destroying a stopped one or undefining
  *       an unknown one succeeds without touching the hypervisor.</li>
+ *   <li>HA-protected domains never get autostart (a rejoining host must not start them by itself):
+ *       DEFINE_AND_START turns it off, SET_AUTOSTART true is REJECTED for them.</li>
+ *   <li>SHUTDOWN asks the guest, waits until the command's deadline, then destroys.</li>
+ *   <li>MIGRATE reports IN_PROGRESS results from the job's progress and aborts the migration when the
+ *       deadline passes.</li>
  * </ul>
  *
  * Commands execute one at a time, in arrival order.
@@ -28,14 +42,42 @@ public final class CommandExecutor {
     private final Clock clock;
     private final CommandResultCache results;
     private final CommandAttribution attribution;
+    private final Pause pause;
+    private final Duration pollInterval;
+    private PlacementBook placements;
+    private Duration placementWait = Duration.ZERO;
+
+    /** Waits between polls of a shutdown or migration; tests pass one that advances a virtual clock. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration duration) throws InterruptedException;
+
+        Pause SLEEP = d -> Thread.sleep(d.toMillis());
+    }
 
     public CommandExecutor(String hostId, Hypervisor hypervisor, Clock clock, int resultCacheSize,
                            CommandAttribution attribution) {
+        this(hostId, hypervisor, clock, resultCacheSize, attribution, Pause.SLEEP, Duration.ofMillis(250));
+    }
+
+    public CommandExecutor(String hostId, Hypervisor hypervisor, Clock clock, int resultCacheSize,
+                           CommandAttribution attribution, Pause pause, Duration pollInterval) {
         this.hostId = hostId;
         this.hypervisor = hypervisor;
         this.clock = clock;
         this.results = new CommandResultCache(resultCacheSize);
         this.attribution = attribution;
+        this.pause = pause;
+        this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Where DEFINE_AND_START finds the NUMA claims of the command's placement generation, and how long it
+     * waits for a placement that has not arrived yet. Without it, domains get no NUMA tuning.
+     */
+    public synchronized void usePlacements(PlacementBook book, Duration wait) {
+        this.placements = book;
+        this.placementWait = wait;
     }
 
     /** What happened to one command, for the caller to publish and log. */
@@ -43,7 +85,15 @@ public final class CommandExecutor {
     }
 
     /** Handles a command; empty when it is addressed to another host. */
-    public synchronized Optional<Handling> handle(HostCommand command) {
+    public Optional<Handling> handle(HostCommand command) {
+        return handle(command, progress -> { });
+    }
+
+    /**
+     * Handles a command, reporting IN_PROGRESS results of long commands (migrations) to {@code progress}
+     * before returning the final one; empty when it is addressed to another host.
+     */
+    public synchronized Optional<Handling> handle(HostCommand command, Consumer<CommandResult> progress) {
         if (!hostId.equals(command.hostId())) {
             return Optional.empty();
         }
@@ -51,12 +101,12 @@ public final class CommandExecutor {
         if (earlier.isPresent()) {
             return Optional.of(new Handling(earlier.get(), true, "redelivered; first result replayed"));
         }
-        Handling handling = execute(command);
+        Handling handling = execute(command, progress);
         results.put(handling.result());
         return Optional.of(handling);
     }
 
-    private Handling execute(HostCommand command) {
+    private Handling execute(HostCommand command, Consumer<CommandResult> progress) {
         Instant started = clock.instant();
         String refusal = refusal(command, started);
         if (refusal != null) {
@@ -64,8 +114,10 @@ public final class CommandExecutor {
         }
         attribution.expect(command);
         try {
-            String note = perform(command);
-            return new Handling(result(command, Outcome.SUCCEEDED, null, started), false, note);
+            String note = perform(command, started, progress);
+            return new Handling(result(command, Outcome.SUCCEEDED, null, started, null, note), false, note);
+        } catch (Refused e) {
+            return new Handling(result(command, Outcome.REJECTED, e.getMessage(), started), false, e.getMessage());
         } catch (HypervisorException e) {
             return new Handling(result(command, Outcome.FAILED, e.getMessage(), started), false, e.getMessage());
         } catch (RuntimeException e) {
@@ -84,8 +136,15 @@ public final class CommandExecutor {
         return null;
     }
 
+    /** A command that is valid but must not be carried out (it would break an HA rule). */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** Performs the action; returns a note on what was actually done. */
-    private String perform(HostCommand command) {
+    private String perform(HostCommand command, Instant started, Consumer<CommandResult> progress) {
         String vmId = command.vmId();
         Optional<HypervisorDomain> existing = hypervisor.findDomain(vmId);
         switch (command.action()) {
@@ -93,9 +152,18 @@ public final class CommandExecutor {
                 if (existing.isPresent() && existing.get().isActive()) {
                     return "already " + existing.get().state() + "; not started again";
                 }
-                hypervisor.define(DomainXmlBuilder.toXml(command.spec(), hypervisor.domainType()));
+                Optional<Placement> placement = placement(command);
+                List<Placement.NumaClaim> claims = placement.map(Placement::numaClaims).orElse(List.of());
+                hypervisor.define(DomainXmlBuilder.toXml(command.spec(), hypervisor.domainType(), claims));
+                if (command.spec().haPolicy().isProtected()) {
+                    hypervisor.setAutostart(vmId, false);
+                }
                 hypervisor.start(vmId);
-                return existing.isPresent() ? "redefined and started" : "defined and started";
+                String numa = claims.isEmpty()
+                        ? (placement.isPresent() ? "" : " (no placement generation " + command.placementGeneration()
+                                + " seen: no NUMA tuning)")
+                        : " on host NUMA cell(s) " + claims.stream().map(c -> String.valueOf(c.hostCell())).distinct().toList();
+                return (existing.isPresent() ? "redefined and started" : "defined and started") + numa;
             }
             case START -> {
                 if (existing.isPresent() && existing.get().isActive()) {
@@ -118,14 +186,130 @@ public final class CommandExecutor {
                 hypervisor.undefine(vmId);
                 return "undefined";
             }
-            default -> throw new IllegalStateException("unknown action " + command.action());
+            case SHUTDOWN -> {
+                if (existing.isEmpty() || !existing.get().isActive()) {
+                    return existing.isEmpty() ? "not defined; nothing to shut down" : "not running; nothing to shut down";
+                }
+                return shutdown(command);
+            }
+            case SET_AUTOSTART -> {
+                if (existing.isEmpty()) {
+                    throw new HypervisorException("Domain not found: no domain with matching uuid '" + vmId + "'");
+                }
+                boolean wanted = Boolean.TRUE.equals(command.autostart());
+                if (wanted && existing.get().isHaProtected()) {
+                    throw new Refused("autostart refused for HA-protected vm " + vmId + " (haPolicy "
+                            + existing.get().haPolicy() + "): a rejoining host must not start it by itself");
+                }
+                hypervisor.setAutostart(vmId, wanted);
+                return "autostart " + (wanted ? "on" : "off");
+            }
+            case MIGRATE -> {
+                if (existing.isEmpty() || !existing.get().isActive()) {
+                    throw new HypervisorException("Requested operation is not valid: domain " + vmId + " is not running here");
+                }
+                return migrate(command, started, progress);
+            }
+        }
+        throw new IllegalStateException("unknown action " + command.action());
+    }
+
+    private Optional<Placement> placement(HostCommand command) {
+        if (placements == null) {
+            return Optional.empty();
+        }
+        try {
+            return placements.await(command.vmId(), command.placementGeneration(), placementWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 
+    private String shutdown(HostCommand command) {
+        String vmId = command.vmId();
+        hypervisor.shutdown(vmId);
+        try {
+            while (clock.instant().isBefore(command.deadline())) {
+                pause.pause(pollInterval);
+                Optional<HypervisorDomain> now = hypervisor.findDomain(vmId);
+                if (now.isEmpty() || !now.get().isActive()) {
+                    return "shut down by the guest";
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Optional<HypervisorDomain> now = hypervisor.findDomain(vmId);
+        if (now.isEmpty() || !now.get().isActive()) {
+            return "shut down by the guest";
+        }
+        hypervisor.destroy(vmId);
+        return "guest did not shut down by the deadline " + command.deadline() + "; destroyed";
+    }
+
+    private String migrate(HostCommand command, Instant started, Consumer<CommandResult> progress) {
+        HostCommand.Migration m = command.migration();
+        String vmId = command.vmId();
+        CompletableFuture<Void> migration = CompletableFuture.runAsync(
+                () -> hypervisor.migrate(vmId, m.targetUri(), m.bandwidthMiBps(), m.maxDowntimeMs()),
+                r -> {
+                    Thread t = new Thread(r, "migrate-" + vmId);
+                    t.setDaemon(true);
+                    t.start();
+                });
+        boolean aborted = false;
+        int lastPercent = -1;
+        try {
+            while (true) {
+                try {
+                    migration.get(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException stillRunning) {
+                    if (aborted) {
+                        continue;
+                    }
+                    OptionalInt percent = hypervisor.migrationProgress(vmId);
+                    if (percent.isPresent() && percent.getAsInt() != lastPercent) {
+                        lastPercent = percent.getAsInt();
+                        progress.accept(result(command, Outcome.IN_PROGRESS, null, started, lastPercent,
+                                "migrating to " + m.targetHostId() + " (" + m.targetUri() + ")"));
+                    }
+                    if (clock.instant().isAfter(command.deadline())) {
+                        // The sender gives up at its deadline and may act elsewhere: the VM must stay here.
+                        aborted = true;
+                        hypervisor.abortMigration(vmId);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String message = cause instanceof HypervisorException ? cause.getMessage() : String.valueOf(cause);
+            if (aborted) {
+                throw new HypervisorException("migration aborted: past its deadline " + command.deadline()
+                        + " (libvirt: " + message + ")", cause);
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new HypervisorException(message, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            hypervisor.abortMigration(vmId);
+            throw new HypervisorException("migration interrupted; aborted", e);
+        }
+        return "migrated to " + m.targetHostId() + " (" + m.targetUri() + ")";
+    }
+
     private CommandResult result(HostCommand command, Outcome outcome, String error, Instant started) {
+        return result(command, outcome, error, started, null, error);
+    }
+
+    private CommandResult result(HostCommand command, Outcome outcome, String error, Instant started,
+                                 Integer progressPercent, String detail) {
         Instant completed = clock.instant();
         long durationMs = Math.max(0, completed.toEpochMilli() - started.toEpochMilli());
         return new CommandResult(command.commandId(), hostId, command.vmId(), command.action(), outcome, error,
-                durationMs, command.incidentId(), completed);
+                durationMs, command.incidentId(), completed, progressPercent, detail);
     }
 }

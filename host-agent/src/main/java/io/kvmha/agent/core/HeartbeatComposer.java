@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the agent's heartbeats: a sequence that starts at 1 for every agent run, the agent's
- * uptime, and the domains that occupy the host (active ones: running, paused, shutting down).
+ * uptime, and every domain libvirt knows, active or only defined (SHUTOFF), so the control plane can
+ * also see stale definitions on a rejoining host.
  */
 public final class HeartbeatComposer {
 
@@ -27,14 +28,18 @@ public final class HeartbeatComposer {
     }
 
     public HostHeartbeat next(boolean libvirtConnected, List<HypervisorDomain> domains) {
+        return next(libvirtConnected, domains, false, false);
+    }
+
+    public HostHeartbeat next(boolean libvirtConnected, List<HypervisorDomain> domains, boolean selfFenced,
+                              boolean maintenance) {
         Instant now = clock.instant();
-        List<HostHeartbeat.DomainStatus> active = domains.stream()
-                .filter(HypervisorDomain::isActive)
+        List<HostHeartbeat.DomainStatus> all = domains.stream()
                 .map(d -> new HostHeartbeat.DomainStatus(d.uuid(), d.name(), d.state()))
                 .toList();
         return new HostHeartbeat(hostId, sequence.incrementAndGet(), now,
                 Math.max(0, now.toEpochMilli() - startedAt.toEpochMilli()), agentVersion,
                 libvirtConnected ? LibvirtConnectivity.CONNECTED : LibvirtConnectivity.DISCONNECTED,
-                active, false, false);
+                all, selfFenced, maintenance);
     }
 }

@@ -41,6 +41,33 @@ public interface Hypervisor extends AutoCloseable {
 
     void undefine(String uuid);
 
+    /** Asks the guest to shut down (ACPI power button); returns at once, the guest may ignore it. */
+    void shutdown(String uuid);
+
+    void setAutostart(String uuid, boolean autostart);
+
+    boolean autostart(String uuid);
+
+    /**
+     * Live-migrates the domain to the hypervisor at {@code targetUri}, peer-to-peer (the source
+     * hypervisor connects to the target itself), persistent on the target, undefined on the source.
+     * Blocks until the migration ends; {@link #migrationProgress} and {@link #abortMigration} may be
+     * called from another thread meanwhile.
+     *
+     * @param bandwidthMiBps limit, 0 for the hypervisor's default
+     * @param maxDowntimeMs  longest guest pause at switch-over, 0 for the hypervisor's default
+     */
+    void migrate(String uuid, String targetUri, long bandwidthMiBps, long maxDowntimeMs);
+
+    /** How far the domain's running job (a migration) is, 0-100; empty when no job runs. */
+    java.util.OptionalInt migrationProgress(String uuid);
+
+    /** Aborts the domain's running job (a migration); the domain keeps running here. */
+    void abortMigration(String uuid);
+
+    /** Resource counters of one domain, for metric samples; empty when it vanished. */
+    Optional<DomainStats> stats(String uuid);
+
     /** What the host is: CPUs, memory, NUMA cells, versions. */
     HostDescription describeHost();
 

@@ -28,7 +28,7 @@ public final class HypervisorConnector implements AutoCloseable {
 
     private final Hypervisor hypervisor;
     private final ScheduledExecutorService scheduler;
-    private final Backoff backoff;
+    private final RetryDelays backoff;
     private final Duration checkInterval;
     private final Listener listener;
 
@@ -38,7 +38,7 @@ public final class HypervisorConnector implements AutoCloseable {
     private ScheduledFuture<?> pendingAttempt;
     private volatile boolean closed;
 
-    public HypervisorConnector(Hypervisor hypervisor, ScheduledExecutorService scheduler, Backoff backoff,
+    public HypervisorConnector(Hypervisor hypervisor, ScheduledExecutorService scheduler, RetryDelays backoff,
                                Duration checkInterval, Listener listener) {
         this.hypervisor = hypervisor;
         this.scheduler = scheduler;

@@ -5,6 +5,7 @@ import io.kvmha.agent.HypervisorConnectionLifecycle;
 import io.kvmha.agent.core.HeartbeatComposer;
 import io.kvmha.agent.core.Hypervisor;
 import io.kvmha.agent.core.HypervisorDomain;
+import io.kvmha.agent.core.SelfFencing;
 import io.kvmha.contracts.codec.CloudEventCodec;
 import io.kvmha.contracts.event.HostHeartbeat;
 import io.kvmha.contracts.kafka.EventOrBytesSerializer;
@@ -36,7 +37,9 @@ import org.springframework.stereotype.Component;
  * for latency (no linger, leader ack only, short timeouts, no retries: a late heartbeat is worth less
  * than the next one), on a thread of its own. Other traffic cannot queue in front of heartbeats, and
  * a slow libvirt cannot delay them: the domain list is refreshed on another thread and the heartbeat
- * takes the latest one. While libvirt is DISCONNECTED the list is the last one seen.
+ * takes the latest one. The list is refreshed right after every lifecycle event and every (re)connection,
+ * and otherwise every {@code domain-refresh-interval} (default 2 s) as a safety net: listing domains costs
+ * several libvirt calls per domain, and an idle agent should cost next to nothing. While libvirt is DISCONNECTED the list is the last one seen.
  *
  * <p>The producer is deliberately not a Spring bean: a {@code ProducerFactory} or {@code KafkaTemplate}
  * bean would replace Boot's default ones, which everything else uses.
@@ -53,6 +56,7 @@ public class HeartbeatPublisher implements SmartLifecycle {
     private final ProducerFactory<?, ?> bootProducerFactory;
     private final CloudEventCodec codec;
     private final AgentProperties properties;
+    private final SelfFencing selfFencing;
     private final Counter sent;
     private final Counter failed;
     private final AtomicBoolean failing = new AtomicBoolean();
@@ -63,8 +67,10 @@ public class HeartbeatPublisher implements SmartLifecycle {
     private volatile Producer<String, Object> producer;
 
     public HeartbeatPublisher(Hypervisor hypervisor, HeartbeatComposer composer, ProducerFactory<?, ?> bootProducerFactory,
-                              CloudEventCodec codec, AgentProperties properties, MeterRegistry meters) {
+                              CloudEventCodec codec, AgentProperties properties, SelfFencing selfFencing,
+                              MeterRegistry meters) {
         this.hypervisor = hypervisor;
+        this.selfFencing = selfFencing;
         this.composer = composer;
         this.bootProducerFactory = bootProducerFactory;
         this.codec = codec;
@@ -103,9 +109,15 @@ public class HeartbeatPublisher implements SmartLifecycle {
         refreshes = Executors.newSingleThreadScheduledExecutor(daemon("domain-refresh-" + hostId));
         beats = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat-" + hostId));
         long intervalMs = properties.heartbeatInterval().toMillis();
-        refreshes.scheduleWithFixedDelay(this::refreshDomains, 0, intervalMs, TimeUnit.MILLISECONDS);
+        long refreshMs = properties.domainRefreshInterval().toMillis();
+        refreshes.scheduleWithFixedDelay(this::refreshDomains, 0, refreshMs, TimeUnit.MILLISECONDS);
         beats.scheduleAtFixedRate(this::beat, 0, intervalMs, TimeUnit.MILLISECONDS);
         log.info("host={} heartbeats every {} ms to {}", hostId, intervalMs, Topic.HOST_HEARTBEATS.topicName());
+    }
+
+    /** The domains as last listed (every domain libvirt knows). */
+    public List<HypervisorDomain> lastDomains() {
+        return domains;
     }
 
     /** Asks for a fresh domain list now (after a lifecycle change) instead of at the next period. */
@@ -132,10 +144,13 @@ public class HeartbeatPublisher implements SmartLifecycle {
 
     private void beat() {
         try {
-            HostHeartbeat heartbeat = composer.next(hypervisor.isConnected(), domains);
+            HostHeartbeat heartbeat = composer.next(hypervisor.isConnected(), domains, selfFencing.selfFenced(),
+                    selfFencing.inMaintenance());
             producer.send(new ProducerRecord<>(Topic.HOST_HEARTBEATS.topicName(), heartbeat.key(), heartbeat),
                     (metadata, failure) -> {
                         if (failure == null) {
+                            // An acknowledged heartbeat is the agent's proof it still reaches the control plane.
+                            selfFencing.acknowledged();
                             sent.increment();
                             if (failing.compareAndSet(true, false)) {
                                 log.info("host={} heartbeats delivered again (sequence {})", properties.hostId(), heartbeat.sequence());

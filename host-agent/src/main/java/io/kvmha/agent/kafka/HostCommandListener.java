@@ -45,7 +45,11 @@ public class HostCommandListener {
             groupId = "host-agent-${kvmha.agent.host-id}", clientIdPrefix = "host-agent-${kvmha.agent.host-id}",
             properties = "auto.offset.reset=earliest")
     public void on(HostCommand command) throws Exception {
-        Optional<CommandExecutor.Handling> handled = executor.handle(command);
+        Optional<CommandExecutor.Handling> handled = executor.handle(command, progress -> {
+            log.info("host={} vm={} command={} action={} {}% {}", hostId, command.vmId(), command.commandId(),
+                    command.action(), progress.progressPercent(), progress.detail());
+            publisher.publish(progress);
+        });
         if (handled.isEmpty()) {
             log.debug("host={} ignoring command={} for host={}", hostId, command.commandId(), command.hostId());
             return;

@@ -2,16 +2,25 @@ package io.kvmha.agent.libvirt;
 
 import io.kvmha.agent.core.ConnectionType;
 import io.kvmha.agent.core.DomainLifecycleChange;
+import io.kvmha.agent.core.DomainStats;
 import io.kvmha.agent.core.DomainType;
 import io.kvmha.agent.core.HostDescription;
 import io.kvmha.agent.core.Hypervisor;
 import io.kvmha.agent.core.HypervisorDomain;
 import io.kvmha.agent.core.HypervisorException;
 import io.kvmha.contracts.event.DomainState;
+import io.kvmha.contracts.event.HaPolicy;
 import io.kvmha.contracts.event.HostInventory;
+import io.kvmha.contracts.event.VmLifecycleEvent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +28,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
+import org.libvirt.DomainBlockStats;
 import org.libvirt.DomainInfo;
+import org.libvirt.DomainInterfaceStats;
+import org.libvirt.DomainJobInfo;
+import org.libvirt.MemoryStatistic;
 import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
@@ -50,6 +63,14 @@ public final class LibvirtHypervisor implements Hypervisor {
     // libvirt keepalive for remote connections: a silent libvirtd is noticed after about interval x count.
     private static final int KEEPALIVE_INTERVAL_S = 2;
     private static final int KEEPALIVE_COUNT = 3;
+    // virDomainMigrateFlags: LIVE | PEER2PEER | PERSIST_DEST | UNDEFINE_SOURCE
+    static final long MIGRATE_FLAGS = 1 | 2 | 8 | 16;
+    private static final Pattern HA_POLICY = Pattern.compile("<(?:\\w+:)?ha-policy>\\s*([A-Z_]+)\\s*</");
+    static final Pattern DISK_TARGET = Pattern.compile("<disk\\b.*?</disk>", Pattern.DOTALL);
+    static final Pattern INTERFACE_TARGET = Pattern.compile("<interface\\b.*?</interface>", Pattern.DOTALL);
+    private static final Pattern TARGET_DEV = Pattern.compile("<target\\s+dev=['\"]([^'\"]+)['\"]");
+    private static final String[] MEMORY_TAGS = {"swap_in", "swap_out", "major_fault", "minor_fault", "unused",
+            "available", "actual", "rss", "usable", "last_update", "disk_caches", "hugetlb_pgalloc", "hugetlb_pgfail"};
 
     private final String uri;
     private final String hostId;
@@ -61,6 +82,10 @@ public final class LibvirtHypervisor implements Hypervisor {
     // Kept as fields so the JNA callbacks stay strongly reachable while registered.
     private final LifecycleListener lifecycleCallback = this::onLifecycle;
     private final ConnectionCloseListener closeCallback = this::onClose;
+    // HA policy from each domain's metadata; read once per definition (the XML is costly to fetch every 500 ms).
+    private final Map<String, Optional<HaPolicy>> haPolicies = new ConcurrentHashMap<>();
+    // Block and interface target devices of each running domain, for stats; dropped on every lifecycle change.
+    private final Map<String, List<List<String>>> devices = new ConcurrentHashMap<>();
 
     private Connect connection;
     private volatile boolean alive;
@@ -206,6 +231,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         return withConnection("define domain", c -> {
             Domain domain = c.domainDefineXML(domainXml);
             try {
+                haPolicies.remove(domain.getUUIDString());
                 return domain.getUUIDString();
             } finally {
                 free(domain);
@@ -226,6 +252,149 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public void undefine(String uuid) {
         onDomain(uuid, "undefine", Domain::undefine);
+    }
+
+    @Override
+    public void shutdown(String uuid) {
+        onDomain(uuid, "shut down", Domain::shutdown);
+    }
+
+    @Override
+    public void setAutostart(String uuid, boolean autostart) {
+        onDomain(uuid, "set autostart of", d -> d.setAutostart(autostart));
+    }
+
+    @Override
+    public boolean autostart(String uuid) {
+        return withConnection("read autostart of domain " + uuid, c -> {
+            Domain domain = c.domainLookupByUUIDString(uuid);
+            try {
+                return domain.getAutostart();
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    @Override
+    public void migrate(String uuid, String targetUri, long bandwidthMiBps, long maxDowntimeMs) {
+        onDomain(uuid, "migrate", d -> {
+            if (maxDowntimeMs > 0) {
+                d.migrateSetMaxDowntime(maxDowntimeMs);
+            }
+            log.info("host={} vm={} live migration to {} (peer-to-peer, persistent, undefine source, bandwidth {} MiB/s, max downtime {} ms)",
+                    hostId, uuid, targetUri, bandwidthMiBps, maxDowntimeMs);
+            d.migrateToURI(targetUri, MIGRATE_FLAGS, null, Math.max(0, bandwidthMiBps));
+        });
+    }
+
+    @Override
+    public OptionalInt migrationProgress(String uuid) {
+        try {
+            return withConnection("read job of domain " + uuid, c -> {
+                Domain domain = c.domainLookupByUUIDString(uuid);
+                try {
+                    DomainJobInfo job = domain.getJobInfo();
+                    if (job == null || job.getType() == 0) {
+                        return OptionalInt.empty();
+                    }
+                    return OptionalInt.of(percent(job));
+                } finally {
+                    free(domain);
+                }
+            });
+        } catch (HypervisorException e) {
+            return OptionalInt.empty(); // the job ended (or the domain left) between two polls
+        }
+    }
+
+    static int percent(DomainJobInfo job) {
+        long total = job.getDataTotal() > 0 ? job.getDataTotal() : job.getMemTotal();
+        long processed = job.getDataTotal() > 0 ? job.getDataProcessed() : job.getMemProcessed();
+        if (total <= 0) {
+            return 0;
+        }
+        return (int) Math.max(0, Math.min(99, processed * 100 / total));
+    }
+
+    @Override
+    public void abortMigration(String uuid) {
+        onDomain(uuid, "abort job of", Domain::abortJob);
+    }
+
+    @Override
+    public Optional<DomainStats> stats(String uuid) {
+        return withConnection("read stats of domain " + uuid, c -> {
+            Domain domain;
+            try {
+                domain = c.domainLookupByUUIDString(uuid);
+            } catch (LibvirtException e) {
+                if (isNoDomain(e)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            try {
+                return Optional.of(stats(domain));
+            } catch (LibvirtException e) {
+                if (isNoDomain(e)) {
+                    return Optional.empty();
+                }
+                throw e;
+            } finally {
+                free(domain);
+            }
+        });
+    }
+
+    private DomainStats stats(Domain domain) throws LibvirtException {
+        DomainInfo info = domain.getInfo();
+        DomainState state = state(info);
+        Map<String, Long> balloon = new LinkedHashMap<>();
+        Map<String, DomainStats.BlockCounters> blocks = new LinkedHashMap<>();
+        Map<String, DomainStats.InterfaceCounters> interfaces = new LinkedHashMap<>();
+        if (state.isActive()) {
+            try {
+                for (MemoryStatistic stat : domain.memoryStats(MEMORY_TAGS.length)) {
+                    if (stat.getTag() >= 0 && stat.getTag() < MEMORY_TAGS.length) {
+                        balloon.put(MEMORY_TAGS[stat.getTag()], stat.getValue());
+                    }
+                }
+            } catch (LibvirtException e) {
+                log.debug("host={} no memory stats: {}", hostId, message(e));
+            }
+            String uuid = domain.getUUIDString();
+            List<List<String>> targets = devices.get(uuid);
+            if (targets == null) {
+                String xml = domain.getXMLDesc(0);
+                targets = List.of(targets(DISK_TARGET, xml), targets(INTERFACE_TARGET, xml));
+                devices.put(uuid, targets);
+            }
+            for (String dev : targets.get(0)) {
+                DomainBlockStats b = domain.blockStats(dev);
+                blocks.put(dev, new DomainStats.BlockCounters(b.rd_req, b.rd_bytes, b.wr_req, b.wr_bytes, b.errs));
+            }
+            for (String dev : targets.get(1)) {
+                DomainInterfaceStats i = domain.interfaceStats(dev);
+                interfaces.put(dev, new DomainStats.InterfaceCounters(i.rx_bytes, i.rx_packets, i.rx_errs, i.rx_drop,
+                        i.tx_bytes, i.tx_packets, i.tx_errs, i.tx_drop));
+            }
+        }
+        return new DomainStats(domain.getUUIDString(), domain.getName(), state, info.cpuTime, info.nrVirtCpu,
+                info.maxMem, info.memory, balloon, blocks, interfaces);
+    }
+
+    /** Target device names of the {@code <disk>} or {@code <interface>} elements of a domain's XML. */
+    static List<String> targets(Pattern element, String xml) {
+        List<String> found = new ArrayList<>();
+        Matcher block = element.matcher(xml);
+        while (block.find()) {
+            Matcher target = TARGET_DEV.matcher(block.group());
+            if (target.find()) {
+                found.add(target.group(1));
+            }
+        }
+        return found;
     }
 
     @Override
@@ -318,6 +487,9 @@ public final class LibvirtHypervisor implements Hypervisor {
             String uuid = domain.getUUIDString();
             String name = domain.getName();
             Optional<LifecycleEventMapping.Mapped> mapped = LifecycleEventMapping.map(event);
+            mapped.filter(m -> m.kind() == VmLifecycleEvent.Kind.DEFINED || m.kind() == VmLifecycleEvent.Kind.UNDEFINED)
+                    .ifPresent(m -> haPolicies.remove(uuid));
+            devices.remove(uuid);
             mapped.ifPresent(m -> events.execute(() -> deliver(new DomainLifecycleChange(uuid, name, m.kind(), m.reason()))));
         } catch (LibvirtException | RuntimeException e) {
             log.warn("host={} unreadable lifecycle event {}: {}", hostId, event, e.getMessage());
@@ -407,7 +579,13 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
-    private static HypervisorDomain describe(Domain domain) throws LibvirtException {
+    private HypervisorDomain describe(Domain domain) throws LibvirtException {
+        String uuid = domain.getUUIDString();
+        Optional<HaPolicy> policy = haPolicies.get(uuid);
+        if (policy == null) {
+            policy = haPolicy(domain.getXMLDesc(0));
+            haPolicies.put(uuid, policy);
+        }
         DomainState state;
         try {
             state = state(domain.getInfo());
@@ -415,7 +593,19 @@ public final class LibvirtHypervisor implements Hypervisor {
             // libvirt-java 0.5.2 knows states 0..6 only; 7 is VIR_DOMAIN_PMSUSPENDED.
             state = DomainState.PMSUSPENDED;
         }
-        return new HypervisorDomain(domain.getUUIDString(), domain.getName(), state);
+        return new HypervisorDomain(uuid, domain.getName(), state, policy.orElse(null));
+    }
+
+    static Optional<HaPolicy> haPolicy(String domainXml) {
+        Matcher m = HA_POLICY.matcher(domainXml);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HaPolicy.valueOf(m.group(1)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     static DomainState state(DomainInfo info) {

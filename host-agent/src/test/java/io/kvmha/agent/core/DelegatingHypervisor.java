@@ -26,5 +26,14 @@ public class DelegatingHypervisor implements Hypervisor {
     @Override public void undefine(String uuid) { delegate.undefine(uuid); }
     @Override public HostDescription describeHost() { return delegate.describeHost(); }
     @Override public void addLifecycleListener(Consumer<DomainLifecycleChange> listener) { delegate.addLifecycleListener(listener); }
+    @Override public void shutdown(String uuid) { delegate.shutdown(uuid); }
+    @Override public void setAutostart(String uuid, boolean autostart) { delegate.setAutostart(uuid, autostart); }
+    @Override public boolean autostart(String uuid) { return delegate.autostart(uuid); }
+    @Override public void migrate(String uuid, String targetUri, long bandwidthMiBps, long maxDowntimeMs) {
+        delegate.migrate(uuid, targetUri, bandwidthMiBps, maxDowntimeMs);
+    }
+    @Override public java.util.OptionalInt migrationProgress(String uuid) { return delegate.migrationProgress(uuid); }
+    @Override public void abortMigration(String uuid) { delegate.abortMigration(uuid); }
+    @Override public Optional<DomainStats> stats(String uuid) { return delegate.stats(uuid); }
     @Override public void close() { delegate.close(); }
 }

@@ -23,6 +23,15 @@ public final class FakeHypervisor implements Hypervisor {
     public final AtomicInteger destroys = new AtomicInteger();
     public final AtomicInteger undefines = new AtomicInteger();
     public final AtomicInteger connectAttempts = new AtomicInteger();
+    public final AtomicInteger shutdowns = new AtomicInteger();
+    public final AtomicInteger migrations = new AtomicInteger();
+    public final AtomicInteger aborts = new AtomicInteger();
+    public final Map<String, Boolean> autostart = new LinkedHashMap<>();
+    /** Whether the guest obeys a shutdown request. */
+    public volatile boolean guestObeysShutdown = true;
+    /** When set, a migration blocks until aborted, reporting this progress. */
+    public volatile Integer migrationStuckAt;
+    private volatile boolean migrationAborted;
     public volatile int failConnects;
     public volatile boolean connected;
     public volatile String defineFailure;
@@ -78,8 +87,10 @@ public final class FakeHypervisor implements Hypervisor {
         definedXml.add(domainXml);
         String uuid = group(UUID, domainXml);
         HypervisorDomain existing = domains.get(uuid);
+        java.util.regex.Matcher policy = Pattern.compile("<kvmha:ha-policy>([A-Z_]+)<").matcher(domainXml);
         domains.put(uuid, new HypervisorDomain(uuid, group(NAME, domainXml),
-                existing == null ? DomainState.SHUTOFF : existing.state()));
+                existing == null ? DomainState.SHUTOFF : existing.state(),
+                policy.find() ? io.kvmha.contracts.event.HaPolicy.valueOf(policy.group(1)) : null));
         return uuid;
     }
 
@@ -90,14 +101,14 @@ public final class FakeHypervisor implements Hypervisor {
             throw new HypervisorException("Requested operation is not valid: domain is already running");
         }
         starts.incrementAndGet();
-        domains.put(uuid, new HypervisorDomain(uuid, d.name(), DomainState.RUNNING));
+        domains.put(uuid, d.withState(DomainState.RUNNING));
     }
 
     @Override
     public synchronized void destroy(String uuid) {
         HypervisorDomain d = require(uuid);
         destroys.incrementAndGet();
-        domains.put(uuid, new HypervisorDomain(uuid, d.name(), DomainState.SHUTOFF));
+        domains.put(uuid, d.withState(DomainState.SHUTOFF));
     }
 
     @Override
@@ -105,6 +116,68 @@ public final class FakeHypervisor implements Hypervisor {
         require(uuid);
         undefines.incrementAndGet();
         domains.remove(uuid);
+    }
+
+    @Override
+    public synchronized void shutdown(String uuid) {
+        HypervisorDomain d = require(uuid);
+        shutdowns.incrementAndGet();
+        if (guestObeysShutdown) {
+            domains.put(uuid, d.withState(DomainState.SHUTOFF));
+        }
+    }
+
+    @Override
+    public synchronized void setAutostart(String uuid, boolean on) {
+        require(uuid);
+        autostart.put(uuid, on);
+    }
+
+    @Override
+    public synchronized boolean autostart(String uuid) {
+        require(uuid);
+        return autostart.getOrDefault(uuid, false);
+    }
+
+    @Override
+    public void migrate(String uuid, String targetUri, long bandwidthMiBps, long maxDowntimeMs) {
+        synchronized (this) {
+            require(uuid);
+            migrations.incrementAndGet();
+        }
+        if (migrationStuckAt != null) {
+            while (!migrationAborted) {
+                Thread.onSpinWait();
+            }
+            throw new HypervisorException("operation aborted: migration out job: canceled by client");
+        }
+        synchronized (this) {
+            domains.remove(uuid);
+        }
+    }
+
+    @Override
+    public java.util.OptionalInt migrationProgress(String uuid) {
+        Integer p = migrationStuckAt;
+        return p == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(p);
+    }
+
+    @Override
+    public void abortMigration(String uuid) {
+        aborts.incrementAndGet();
+        migrationAborted = true;
+    }
+
+    @Override
+    public synchronized Optional<DomainStats> stats(String uuid) {
+        HypervisorDomain d = domains.get(uuid);
+        if (d == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DomainStats(uuid, d.name(), d.state(), 2_500_000_000L, 2, 65536, 65536,
+                Map.of("actual", 65536L, "rss", 30000L),
+                Map.of("vda", new DomainStats.BlockCounters(1, 512, 2, 1024, 0)),
+                Map.of("vnet0", new DomainStats.InterfaceCounters(100, 1, 0, 0, 200, 2, 0, 0))));
     }
 
     public synchronized void put(String uuid, String name, DomainState state) {

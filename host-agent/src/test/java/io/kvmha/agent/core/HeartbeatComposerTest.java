@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class HeartbeatComposerTest {
 
     @Test
-    void sequenceStartsAtOneAndCarriesUptimeAndActiveDomains() {
+    void sequenceStartsAtOneAndCarriesUptimeAndEveryDomain() {
         VirtualClock clock = new VirtualClock(Instant.parse("2026-11-27T12:00:00Z"));
         HeartbeatComposer composer = new HeartbeatComposer("h1", "1.2.3", clock);
         List<HypervisorDomain> domains = List.of(
@@ -31,7 +31,10 @@ class HeartbeatComposerTest {
         assertThat(first.agentVersion()).isEqualTo("1.2.3");
         assertThat(first.libvirt()).isEqualTo(HostHeartbeat.LibvirtConnectivity.CONNECTED);
         assertThat(second.libvirt()).isEqualTo(HostHeartbeat.LibvirtConnectivity.DISCONNECTED);
-        assertThat(first.domains()).extracting(HostHeartbeat.DomainStatus::vmId).containsExactly("a", "c");
+        assertThat(first.domains()).extracting(HostHeartbeat.DomainStatus::vmId).containsExactly("a", "b", "c");
+        assertThat(first.domains().get(1).state()).isEqualTo(DomainState.SHUTOFF);
+        assertThat(composer.next(true, domains, true, true)).extracting(HostHeartbeat::selfFenced, HostHeartbeat::maintenance)
+                .containsExactly(true, true);
         assertThat(first.domains().get(0).state()).isEqualTo(DomainState.RUNNING);
     }
 }

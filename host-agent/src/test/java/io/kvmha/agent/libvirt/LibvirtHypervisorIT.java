@@ -80,9 +80,9 @@ class LibvirtHypervisorIT {
         VmSpec spec = spec("web-1");
 
         assertThat(hypervisor.define(DomainXmlBuilder.toXml(spec, hypervisor.domainType()))).isEqualTo(spec.vmId());
-        assertThat(hypervisor.findDomain(spec.vmId())).contains(new HypervisorDomain(spec.vmId(), "web-1", DomainState.SHUTOFF));
+        assertThat(hypervisor.findDomain(spec.vmId())).contains(new HypervisorDomain(spec.vmId(), "web-1", DomainState.SHUTOFF, spec.haPolicy()));
         hypervisor.start(spec.vmId());
-        assertThat(hypervisor.listDomains()).containsExactly(new HypervisorDomain(spec.vmId(), "web-1", DomainState.RUNNING));
+        assertThat(hypervisor.listDomains()).containsExactly(new HypervisorDomain(spec.vmId(), "web-1", DomainState.RUNNING, spec.haPolicy()));
         hypervisor.destroy(spec.vmId());
         assertThat(hypervisor.findDomain(spec.vmId()).orElseThrow().state()).isEqualTo(DomainState.SHUTOFF);
         hypervisor.undefine(spec.vmId());

@@ -30,12 +30,12 @@ import java.util.stream.Collectors;
  */
 public final class AlertTracker {
 
-    private final Map<String, EventRule> rules;
+    private final Map<String, AlertRule> rules;
     private final InstantSource clock;
     private final Map<String, AlertInstance> alerts = new LinkedHashMap<>();
 
-    public AlertTracker(List<? extends EventRule> rules, InstantSource clock) {
-        this.rules = rules.stream().collect(Collectors.toMap(EventRule::alertName, Function.identity(), (a, b) -> {
+    public AlertTracker(List<? extends AlertRule> rules, InstantSource clock) {
+        this.rules = rules.stream().collect(Collectors.toMap(AlertRule::alertName, Function.identity(), (a, b) -> {
             throw new IllegalArgumentException("two rules named " + a.alertName());
         }, LinkedHashMap::new));
         this.clock = clock;
@@ -43,7 +43,10 @@ public final class AlertTracker {
 
     /** Evaluates every rule against the event and hands each resulting transition to the sink. */
     public synchronized void observe(KvmHaEvent event, AlertSink sink) {
-        for (EventRule rule : rules.values()) {
+        for (AlertRule candidate : rules.values()) {
+            if (!(candidate instanceof EventRule rule)) {
+                continue;
+            }
             for (AlertCondition condition : rule.evaluate(event)) {
                 if (!condition.alertName().equals(rule.alertName())) {
                     throw new IllegalStateException("rule " + rule.alertName() + " produced " + condition.alertName());
@@ -57,7 +60,7 @@ public final class AlertTracker {
     public synchronized void tick(AlertSink sink) {
         Instant now = clock.instant();
         for (AlertInstance alert : List.copyOf(alerts.values())) {
-            EventRule rule = rules.get(alert.name());
+            AlertRule rule = rules.get(alert.name());
             if (alert.state() == AlertState.PENDING && due(rule, alert, now)) {
                 commit(alert, alert.fire(), sink);
             } else if (alert.clearedAt() != null && !now.isBefore(alert.clearedAt().plus(rule.keepFiringFor()))) {
@@ -101,7 +104,28 @@ public final class AlertTracker {
                 .count();
     }
 
-    private void apply(EventRule rule, AlertCondition condition, AlertSink sink) {
+    /**
+     * Applies one evaluation of an expression rule: each holding condition holds, and each pending or
+     * firing alert of the rule that is not among them is cleared at {@code at}.
+     */
+    public synchronized void reconcile(String alertName, List<AlertCondition> holding, Instant at, AlertSink sink) {
+        AlertRule rule = rules.get(alertName);
+        if (rule == null) {
+            throw new IllegalArgumentException("no rule named " + alertName);
+        }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (AlertCondition condition : holding) {
+            present.add(condition.fingerprint());
+            apply(rule, condition, sink);
+        }
+        for (AlertInstance alert : List.copyOf(alerts.values())) {
+            if (alert.name().equals(alertName) && !present.contains(alert.fingerprint())) {
+                apply(rule, AlertCondition.cleared(alertName, alert.severity(), alert.labels(), at), sink);
+            }
+        }
+    }
+
+    private void apply(AlertRule rule, AlertCondition condition, AlertSink sink) {
         AlertInstance current = alerts.get(condition.fingerprint());
         if (condition.holds()) {
             if (current == null) {
@@ -123,7 +147,7 @@ public final class AlertTracker {
         }
     }
 
-    private static boolean due(EventRule rule, AlertInstance alert, Instant now) {
+    private static boolean due(AlertRule rule, AlertInstance alert, Instant now) {
         return rule.pendingFor().isZero() || !now.isBefore(alert.startsAt().plus(rule.pendingFor()));
     }
 

@@ -6,6 +6,7 @@ import io.kvmha.contracts.topic.Topic;
 import io.kvmha.monitor.core.AlertSink;
 import io.kvmha.monitor.core.AlertTracker;
 import io.kvmha.monitor.core.HostStateCounts;
+import io.kvmha.monitor.core.rules.RuleEngine;
 import java.util.Collection;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
@@ -34,7 +35,10 @@ public class HostHealthListener extends ReplayFromStart {
     private final AlertSink sink;
     private final PartitionKeys owned = new PartitionKeys(Topic.Names.HOST_HEALTH);
 
-    public HostHealthListener(HostStateCounts hosts, AlertTracker alerts, AlertSink sink) {
+    private final RuleEngine engine;
+
+    public HostHealthListener(HostStateCounts hosts, AlertTracker alerts, AlertSink sink, RuleEngine engine) {
+        this.engine = engine;
         this.hosts = hosts;
         this.alerts = alerts;
         this.sink = sink;
@@ -48,11 +52,13 @@ public class HostHealthListener extends ReplayFromStart {
         if (change == null) {
             // A tombstone: the host left the cluster, so nothing about it should stay firing.
             hosts.remove(hostId);
+            engine.hostRemoved(hostId);
             alerts.resolveWhere(labels -> hostId.equals(labels.get("host")), sink);
             log.info("host={} removed from host.health (tombstone)", hostId);
             return;
         }
         hosts.apply(change);
+        engine.ingest(change);
         alerts.observe(change, sink);
     }
 

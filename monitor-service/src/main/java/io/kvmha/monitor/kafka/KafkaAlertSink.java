@@ -7,7 +7,6 @@ import io.kvmha.monitor.core.AlertInstance;
 import io.kvmha.monitor.core.AlertSink;
 import io.kvmha.monitor.core.AlertState;
 import io.kvmha.monitor.core.AlertTransition;
-import io.kvmha.monitor.core.EventRule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -34,7 +33,10 @@ public class KafkaAlertSink implements AlertSink {
     private final Duration timeout;
 
     public KafkaAlertSink(EventPublisher publisher, MeterRegistry meters, MonitorProperties properties,
-                          List<EventRule> rules) {
+                          List<io.kvmha.monitor.core.EventRule> eventRules,
+                          io.kvmha.monitor.core.rules.RuleEngine engine) {
+        List<io.kvmha.monitor.core.AlertRule> rules = new java.util.ArrayList<>(eventRules);
+        rules.addAll(engine.rules());
         this.publisher = publisher;
         this.meters = meters;
         this.timeout = properties.publishTimeout();
@@ -59,7 +61,7 @@ public class KafkaAlertSink implements AlertSink {
                 alert.endsAt());
     }
 
-    static Alert toEvent(AlertInstance alert) {
+    public static Alert toEvent(AlertInstance alert) {
         Alert.Status status = alert.state() == AlertState.RESOLVED ? Alert.Status.RESOLVED : Alert.Status.FIRING;
         return new Alert(alert.fingerprint(), alert.name(), status, alert.severity(), alert.labels(),
                 alert.annotations(), alert.startsAt(), alert.endsAt());

@@ -4,6 +4,7 @@ import io.kvmha.contracts.event.RecoveryRecord;
 import io.kvmha.contracts.spring.ReplayFromStart;
 import io.kvmha.contracts.topic.Topic;
 import io.kvmha.monitor.core.IncidentStatusCounts;
+import io.kvmha.monitor.core.rules.RuleEngine;
 import java.util.Collection;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
@@ -28,14 +29,23 @@ public class RecoveryListener extends ReplayFromStart {
     private final IncidentStatusCounts incidents;
     private final PartitionKeys owned = new PartitionKeys(Topic.Names.RECOVERIES);
 
-    public RecoveryListener(IncidentStatusCounts incidents) {
+    private final RuleEngine engine;
+
+    private final io.kvmha.monitor.metrics.VmRecoveryHistogram recoveryTimes;
+
+    public RecoveryListener(IncidentStatusCounts incidents, RuleEngine engine,
+                            io.kvmha.monitor.metrics.VmRecoveryHistogram recoveryTimes) {
+        this.recoveryTimes = recoveryTimes;
         this.incidents = incidents;
+        this.engine = engine;
     }
 
     @KafkaListener(id = ID, topics = Topic.Names.RECOVERIES, idIsGroup = false)
     void on(RecoveryRecord record, @Header(KafkaHeaders.RECEIVED_PARTITION) int partition) {
         owned.seen(partition, record.incidentId());
         incidents.apply(record);
+        engine.ingest(record);
+        recoveryTimes.record(record);
         log.debug("incident={} host={} status={}", record.incidentId(), record.hostId(), record.status());
     }
 

@@ -2,90 +2,78 @@ package io.kvmha.scheduler.core;
 
 import io.kvmha.contracts.event.HostHealthChange;
 import io.kvmha.contracts.event.HostInventory;
-import io.kvmha.contracts.event.HostState;
 import io.kvmha.contracts.event.Placement;
 import io.kvmha.contracts.event.VmSpec;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The scheduler's view of the cluster, rebuilt from the compacted topics and updated at once by its
- * own decisions: known hosts, their health, the VM specs and the placement ledger.
+ * The scheduler's view of the cluster: the {@link ClusterLedger}, rebuilt from the compacted topics and
+ * updated at once by this instance's own decisions.
  *
- * <p>Every method is level-triggered: applying the same event again changes nothing, so a replay from
- * the start of a topic, or the echo of a placement this process already applied, is harmless.
- * Placements only move forward in generation, so a late echo cannot undo a newer decision.
+ * <p>Every apply is level-triggered: applying the same event again changes nothing, so a replay from the
+ * start of a topic, or the echo of a placement this process already applied, is harmless. Placements
+ * only move forward in generation, so a late echo cannot undo a newer decision.
  *
- * <p>Concurrency: one lock guards all state. {@link #exclusively} holds it across a whole
+ * <p>Concurrency: one lock guards the ledger. {@link #exclusively} holds it across a whole
  * decide-and-claim step, so two decisions never see the same free capacity.
  */
 public final class ClusterView {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, HostInventory> inventories = new HashMap<>();
-    private final Map<String, HostState> health = new HashMap<>();
-    private final Map<String, VmSpec> specs = new HashMap<>();
-    private final Map<String, Placement> placements = new HashMap<>();
+    private final ClusterLedger ledger;
+
+    public ClusterView(AllocationRatios ratios) {
+        this.ledger = new ClusterLedger(ratios);
+    }
+
+    public ClusterView() {
+        this(AllocationRatios.DEFAULT);
+    }
 
     public void applyInventory(HostInventory inventory) {
-        exclusively(() -> inventories.put(inventory.hostId(), inventory));
+        exclusively(() -> ledger.putInventory(inventory));
     }
 
     /** A tombstone on the inventory topic: the host left the cluster. */
     public void removeHost(String hostId) {
-        exclusively(() -> inventories.remove(hostId));
+        exclusively(() -> ledger.removeHost(hostId));
     }
 
     public void applyHealth(HostHealthChange change) {
-        exclusively(() -> health.put(change.hostId(), change.current()));
+        exclusively(() -> ledger.setHealth(change.hostId(), change.current()));
     }
 
     /** A tombstone on the health topic: no judgement, which counts as ONLINE. */
     public void clearHealth(String hostId) {
-        exclusively(() -> health.remove(hostId));
+        exclusively(() -> ledger.setHealth(hostId, null));
     }
 
     public void applySpec(VmSpec spec) {
-        exclusively(() -> specs.put(spec.vmId(), spec));
+        exclusively(() -> ledger.putSpec(spec));
     }
 
     /** A tombstone on the spec topic: the VM is deleted and its capacity free. */
     public void deleteSpec(String vmId) {
-        exclusively(() -> specs.remove(vmId));
+        exclusively(() -> ledger.removeSpec(vmId));
     }
 
-    /**
-     * Records a placement unless the ledger already holds a newer generation for the VM.
-     *
-     * @return true if the ledger changed
-     */
+    /** @return true if the ledger changed (an older generation or the same record changes nothing) */
     public boolean applyPlacement(Placement placement) {
-        return exclusively(() -> {
-            Placement current = placements.get(placement.vmId());
-            if (current != null && (current.generation() > placement.generation() || current.equals(placement))) {
-                return false;
-            }
-            placements.put(placement.vmId(), placement);
-            return true;
-        });
+        return exclusively(() -> ledger.putPlacement(placement));
     }
 
     public void removePlacement(String vmId) {
-        exclusively(() -> placements.remove(vmId));
+        exclusively(() -> ledger.removePlacement(vmId));
     }
 
-    public ClusterSnapshot snapshot() {
-        return exclusively(() -> {
-            Map<String, HostStatus> hosts = new HashMap<>();
-            inventories.forEach((id, inventory) ->
-                    hosts.put(id, new HostStatus(inventory, health.getOrDefault(id, HostState.ONLINE))));
-            return new ClusterSnapshot(hosts, specs, placements);
-        });
+    /** Reads the ledger under the lock; the function must copy out what it keeps. */
+    public <T> T read(Function<ClusterLedger, T> reader) {
+        return exclusively(() -> reader.apply(ledger));
     }
 
-    /** Runs {@code step} holding the view's lock; the lock is reentrant, so the step may read and apply. */
+    /** Runs {@code step} holding the lock; reentrant, so the step may call the view again. */
     public <T> T exclusively(Supplier<T> step) {
         lock.lock();
         try {
@@ -93,6 +81,14 @@ public final class ClusterView {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The ledger itself, for a step already holding the lock via {@link #exclusively}. */
+    public ClusterLedger ledger() {
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("the ledger may only be used under the view's lock");
+        }
+        return ledger;
     }
 
     private void exclusively(Runnable step) {

@@ -12,7 +12,11 @@ public record EvacuationOutcome(List<Move> moves, List<Unplaced> unplaced) {
         unplaced = List.copyOf(unplaced);
     }
 
-    /** One VM leaving a failed host, with the new placement (generation + 1) that records it. */
+    /**
+     * One VM leaving a failed host, with the new placement (generation + 1) that records it.
+     *
+     * @param fromHostId null for a move an earlier delivery of the same request already made
+     */
     public record Move(VmSpec spec, String fromHostId, Placement placement, String decisionReason) {
         public String targetHostId() {
             return placement.hostId();

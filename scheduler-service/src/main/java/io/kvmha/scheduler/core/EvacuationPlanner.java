@@ -1,6 +1,7 @@
 package io.kvmha.scheduler.core;
 
 import io.kvmha.contracts.event.Placement;
+import io.kvmha.contracts.event.Tier;
 import io.kvmha.contracts.event.VmSpec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,9 +11,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Plans where the protected VMs of failed hosts restart: in recovery order (GOLD, SILVER, BRONZE, then
- * priority descending, then name), one at a time, each claim consuming capacity before the next
- * decision, so the plan never over-commits a host. Pure: it returns the plan and claims nothing.
+ * Plans where VMs go when hosts fail (restart) or are drained (live migration): in recovery order
+ * (GOLD, SILVER, BRONZE, then priority descending, then name), one at a time, each move claimed in the
+ * ledger before the next decision, so a plan never over-commits a cell.
+ *
+ * <p>NUMA shape: a restart first asks for the guest cell count the VM had; only when no host fits that
+ * does it fall back to the spec's own request, and the move's reason says so. A live migration cannot
+ * change the guest's NUMA topology, so a drain keeps the shape strictly.
+ *
+ * <p>Tier quotas: SILVER and BRONZE restarts stay within their tier's share of the surviving capacity;
+ * GOLD may borrow beyond its share.
  */
 public final class EvacuationPlanner {
 
@@ -23,34 +31,117 @@ public final class EvacuationPlanner {
             .thenComparing(VmSpec::vmId);
 
     private final PlacementEngine engine;
+    private final TierQuotas quotas;
 
-    public EvacuationPlanner(PlacementEngine engine) {
+    public EvacuationPlanner(PlacementEngine engine, TierQuotas quotas) {
         this.engine = engine;
+        this.quotas = quotas;
     }
 
-    public EvacuationOutcome plan(Set<String> failedHostIds, String incidentId, ClusterSnapshot cluster, Instant now) {
+    public EvacuationPlanner(PlacementEngine engine) {
+        this(engine, TierQuotas.NONE);
+    }
+
+    /** Plans and claims the restart of the protected VMs of failed hosts. */
+    public EvacuationOutcome plan(Set<String> failedHostIds, String incidentId, ClusterLedger ledger, Instant now) {
         String reason = "evacuation of " + String.join(",", new TreeSet<>(failedHostIds));
-        List<VmSpec> toMove = cluster.vms().stream()
-                .filter(vm -> vm.haPolicy().isProtected())
-                .filter(vm -> cluster.placement(vm.vmId()).map(p -> failedHostIds.contains(p.hostId())).orElse(false))
-                .sorted(RECOVERY_ORDER)
-                .toList();
         List<EvacuationOutcome.Move> moves = new ArrayList<>();
+        // A request redelivered to another instance (the active placer died after publishing some placements
+        // but before the plan) must not lose those moves: VMs this incident already moved are in the plan
+        // again, with the placement they have, and are not placed a second time.
+        for (VmSpec vm : ledger.specs()) {
+            ledger.placement(vm.vmId())
+                    .filter(p -> incidentId.equals(p.incidentId()) && reason.equals(p.reason())
+                            && !failedHostIds.contains(p.hostId()))
+                    .ifPresent(p -> moves.add(new EvacuationOutcome.Move(vm, null, p, "already placed for this incident")));
+        }
+        moves.sort(java.util.Comparator.comparing(EvacuationOutcome.Move::spec, RECOVERY_ORDER));
+        List<VmSpec> toMove = new ArrayList<>();
+        for (String hostId : failedHostIds) {
+            for (String vmId : ledger.vmIdsPlacedOn(hostId)) {
+                ledger.spec(vmId).filter(vm -> vm.haPolicy().isProtected()).ifPresent(toMove::add);
+            }
+        }
+        toMove.sort(RECOVERY_ORDER);
         List<EvacuationOutcome.Unplaced> unplaced = new ArrayList<>();
-        ClusterSnapshot current = cluster;
+        // Tier usage on the accepting hosts, kept up to date as moves land (each quota check is then O(1)).
+        long capacity = 0;
+        long[] used = new long[Tier.values().length];
+        for (HostLedger host : ledger.hostArray()) {
+            if (host.acceptsVms()) {
+                capacity += host.memoryCapacityBytes();
+                for (Tier tier : Tier.values()) {
+                    used[tier.ordinal()] += host.tierMemoryBytes(tier);
+                }
+            }
+        }
         for (VmSpec vm : toMove) {
-            Placement from = current.placement(vm.vmId()).orElseThrow();
-            PlacementDecision decision = engine.place(vm, current, failedHostIds);
-            if (decision instanceof PlacementDecision.Placed placed) {
-                Placement placement = new Placement(vm.vmId(), placed.hostId(), from.generation() + 1, List.of(),
-                        reason, incidentId, now);
-                moves.add(new EvacuationOutcome.Move(vm, from.hostId(), placement, placed.reason()));
-                current = current.with(vm, placement);
-            } else {
-                unplaced.add(new EvacuationOutcome.Unplaced(vm, from.hostId(),
-                        ((PlacementDecision.NoHostFits) decision).explanation()));
+            Placement from = ledger.placement(vm.vmId()).orElseThrow();
+            String quota = vm.tier() == Tier.GOLD ? null
+                    : quotas.refusal(vm.tier(), vm.memoryMib(), capacity, used[vm.tier().ordinal()]);
+            if (quota != null) {
+                unplaced.add(new EvacuationOutcome.Unplaced(vm, from.hostId(), quota));
+                continue;
+            }
+            Integer shape = from.numaClaims().isEmpty() ? null : from.numaClaims().size();
+            PlacementDecision decision = engine.place(vm, ledger, failedHostIds, shape);
+            String note = "";
+            if (decision instanceof PlacementDecision.NoHostFits && shape != null && vm.numaNodes() == null) {
+                PlacementDecision fallback = engine.place(vm, ledger, failedHostIds, null);
+                if (fallback instanceof PlacementDecision.Placed placed) {
+                    note = "; NUMA shape changed from " + shape + " to " + placed.claims().size() + " cells";
+                    decision = fallback;
+                }
+            }
+            record(vm, from, decision, reason + note, incidentId, ledger, now, moves, unplaced);
+            if (decision instanceof PlacementDecision.Placed) {
+                used[vm.tier().ordinal()] += Units.mibToBytes(vm.memoryMib());
             }
         }
         return new EvacuationOutcome(moves, unplaced);
+    }
+
+    /**
+     * Plans and claims a live-migration target for every VM of a host (whatever its HA policy), keeping each
+     * VM's NUMA shape. The caller marks the host draining first, so nothing new lands on it.
+     */
+    public EvacuationOutcome planDrain(String hostId, ClusterLedger ledger, Instant now) {
+        List<VmSpec> toMove = new ArrayList<>();
+        for (String vmId : ledger.vmIdsPlacedOn(hostId)) {
+            ledger.spec(vmId).ifPresent(toMove::add);
+        }
+        toMove.sort(RECOVERY_ORDER);
+        List<EvacuationOutcome.Move> moves = new ArrayList<>();
+        List<EvacuationOutcome.Unplaced> unplaced = new ArrayList<>();
+        for (VmSpec vm : toMove) {
+            moves.addAll(migrate(vm, Set.of(hostId), "drain of " + hostId + " (live migration)", ledger, now,
+                    unplaced));
+        }
+        return new EvacuationOutcome(moves, unplaced);
+    }
+
+    /** Plans and claims a live-migration target for one VM away from {@code excluded} (its current host at least). */
+    public List<EvacuationOutcome.Move> migrate(VmSpec vm, Set<String> excluded, String reason, ClusterLedger ledger,
+                                                Instant now, List<EvacuationOutcome.Unplaced> unplaced) {
+        Placement from = ledger.placement(vm.vmId()).orElseThrow();
+        Integer shape = from.numaClaims().isEmpty() ? null : from.numaClaims().size();
+        PlacementDecision decision = engine.place(vm, ledger, excluded, shape);
+        List<EvacuationOutcome.Move> moves = new ArrayList<>(1);
+        record(vm, from, decision, reason, null, ledger, now, moves, unplaced);
+        return moves;
+    }
+
+    private static void record(VmSpec vm, Placement from, PlacementDecision decision, String reason, String incidentId,
+                               ClusterLedger ledger, Instant now, List<EvacuationOutcome.Move> moves,
+                               List<EvacuationOutcome.Unplaced> unplaced) {
+        if (decision instanceof PlacementDecision.Placed placed) {
+            Placement placement = new Placement(vm.vmId(), placed.hostId(), from.generation() + 1, placed.hostCells(),
+                    reason, incidentId, now, placed.claims());
+            ledger.putPlacement(placement);
+            moves.add(new EvacuationOutcome.Move(vm, from.hostId(), placement, placed.reason()));
+        } else {
+            unplaced.add(new EvacuationOutcome.Unplaced(vm, from.hostId(),
+                    ((PlacementDecision.NoHostFits) decision).explanation()));
+        }
     }
 }

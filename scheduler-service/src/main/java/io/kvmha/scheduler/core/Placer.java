@@ -3,15 +3,18 @@ package io.kvmha.scheduler.core;
 import io.kvmha.contracts.event.Placement;
 import io.kvmha.contracts.event.VmSpec;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The one decision-maker of this scheduler instance: each decision is computed and claimed in the
  * {@link ClusterView} under its lock, before anything is published, so fast consecutive requests cannot
- * double-book a host, and the later echo of the published placement changes nothing.
+ * double-book a cell or a CPU, and the later echo of the published placement changes nothing.
  */
 public final class Placer {
 
@@ -21,6 +24,8 @@ public final class Placer {
     private final ClusterView view;
     private final PlacementEngine engine;
     private final EvacuationPlanner planner;
+    private final TierQuotas quotas;
+    private final FailoverAdmission admission;
     private final InstantSource clock;
     private final Map<String, EvacuationOutcome> evacuations = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -29,40 +34,68 @@ public final class Placer {
         }
     };
 
-    public Placer(ClusterView view, PlacementEngine engine, EvacuationPlanner planner, InstantSource clock) {
+    public Placer(ClusterView view, PlacementEngine engine, EvacuationPlanner planner, TierQuotas quotas,
+                  FailoverAdmission admission, InstantSource clock) {
         this.view = view;
         this.engine = engine;
         this.planner = planner;
+        this.quotas = quotas;
+        this.admission = admission;
         this.clock = clock;
     }
 
-    /** Places a new VM (generation 1) and claims it, unless its name is taken or nothing fits. */
+    /** Without quotas or admission control: the walking skeleton's behaviour. */
+    public Placer(ClusterView view, PlacementEngine engine, EvacuationPlanner planner, InstantSource clock) {
+        this(view, engine, planner, TierQuotas.NONE, new FailoverAdmission(0, Set.of(), engine), clock);
+    }
+
+    /**
+     * Admits a new VM (placement generation 1) and claims it: unless its spec is impossible, its name is
+     * taken, its tier is over quota, nothing fits, or placing it would leave the cluster unable to restart
+     * the HA VMs of any failed host (then the claim is undone).
+     */
     public Admission admit(VmSpec spec) {
+        List<SpecValidation.Violation> violations = SpecValidation.violations(spec);
+        if (!violations.isEmpty()) {
+            return new Admission.Invalid(violations);
+        }
         return view.exclusively(() -> {
-            ClusterSnapshot cluster = view.snapshot();
-            var sameName = cluster.vmNamed(spec.name());
+            ClusterLedger ledger = view.ledger();
+            Optional<String> sameName = ledger.vmIdNamed(spec.name());
             if (sameName.isPresent()) {
-                return new Admission.DuplicateName(spec.name(), sameName.get().vmId());
+                return new Admission.DuplicateName(spec.name(), sameName.get());
             }
-            PlacementDecision decision = engine.place(spec, cluster, Set.of());
-            if (decision instanceof PlacementDecision.Placed placed) {
-                Placement placement = new Placement(spec.vmId(), placed.hostId(), 1, List.of(), placed.reason(), null,
-                        clock.instant());
-                view.applySpec(spec);
-                view.applyPlacement(placement);
-                return new Admission.Admitted(spec, placement, placed.reason());
+            String quota = quotas.refusal(spec.tier(), spec.memoryMib(), ledger);
+            if (quota != null) {
+                return new Admission.Refused(Admission.Rule.TIER_QUOTA, quota);
             }
-            return new Admission.Rejected((PlacementDecision.NoHostFits) decision);
+            PlacementDecision decision = engine.place(spec, ledger, Set.of());
+            if (!(decision instanceof PlacementDecision.Placed placed)) {
+                return new Admission.Rejected((PlacementDecision.NoHostFits) decision);
+            }
+            Placement placement = new Placement(spec.vmId(), placed.hostId(), 1, placed.hostCells(), placed.reason(),
+                    null, clock.instant(), placed.claims());
+            ledger.putSpec(spec);
+            ledger.putPlacement(placement);
+            String reserve = admission.violation(ledger);
+            if (reserve != null) {
+                ledger.removePlacement(spec.vmId());
+                ledger.removeSpec(spec.vmId());
+                return new Admission.Refused(Admission.Rule.FAILOVER_RESERVE, "placing " + spec.name() + " on "
+                        + placed.hostId() + " would break the failover reserve (N+" + admission.hostFailures()
+                        + "): " + reserve);
+            }
+            return new Admission.Admitted(spec, placement, placed.reason());
         });
     }
 
     /** Takes back a claim that could not be published, so its capacity is not lost. */
     public void release(Admission.Admitted admitted) {
         view.exclusively(() -> {
-            ClusterSnapshot cluster = view.snapshot();
-            if (cluster.placement(admitted.spec().vmId()).filter(admitted.placement()::equals).isPresent()) {
-                view.removePlacement(admitted.spec().vmId());
-                view.deleteSpec(admitted.spec().vmId());
+            ClusterLedger ledger = view.ledger();
+            if (ledger.placement(admitted.spec().vmId()).filter(admitted.placement()::equals).isPresent()) {
+                ledger.removePlacement(admitted.spec().vmId());
+                ledger.removeSpec(admitted.spec().vmId());
             }
             return null;
         });
@@ -78,8 +111,7 @@ public final class Placer {
             if (known != null) {
                 return new Evacuation(known, true);
             }
-            EvacuationOutcome outcome = planner.plan(failedHostIds, incidentId, view.snapshot(), clock.instant());
-            outcome.moves().forEach(move -> view.applyPlacement(move.placement()));
+            EvacuationOutcome outcome = planner.plan(failedHostIds, incidentId, view.ledger(), clock.instant());
             evacuations.put(requestId, outcome);
             return new Evacuation(outcome, false);
         });
@@ -87,5 +119,93 @@ public final class Placer {
 
     /** @param repeated true when this request id was planned before and the remembered plan is returned */
     public record Evacuation(EvacuationOutcome outcome, boolean repeated) {
+    }
+
+    /**
+     * Marks a host draining (no new VMs) and plans and claims a live-migration target for each of its VMs.
+     * Empty when the host is unknown. Draining again plans the VMs still placed there (none once all moved).
+     */
+    public Optional<EvacuationOutcome> drain(String hostId) {
+        return view.exclusively(() -> {
+            ClusterLedger ledger = view.ledger();
+            if (ledger.host(hostId).isEmpty()) {
+                return Optional.<EvacuationOutcome>empty();
+            }
+            ledger.setDraining(hostId, true);
+            return Optional.of(planner.planDrain(hostId, ledger, clock.instant()));
+        });
+    }
+
+    /** Lets a host take new VMs again. @return false when the host is unknown */
+    public boolean undrain(String hostId) {
+        return view.exclusively(() -> {
+            ClusterLedger ledger = view.ledger();
+            if (ledger.host(hostId).isEmpty()) {
+                return false;
+            }
+            ledger.setDraining(hostId, false);
+            return true;
+        });
+    }
+
+    /**
+     * Plans and claims a live migration of one VM: to {@code targetHostId} when given (if it fits there),
+     * else to the best host other than its current one. Empty when the VM is unknown or has no placement.
+     */
+    public Optional<EvacuationOutcome> migrate(String vmId, String targetHostId) {
+        return view.exclusively(() -> {
+            ClusterLedger ledger = view.ledger();
+            Optional<VmSpec> spec = ledger.spec(vmId);
+            Optional<Placement> current = ledger.placement(vmId);
+            if (spec.isEmpty() || current.isEmpty()) {
+                return Optional.<EvacuationOutcome>empty();
+            }
+            Set<String> excluded = new HashSet<>();
+            excluded.add(current.get().hostId());
+            if (targetHostId != null) {
+                for (HostLedger host : ledger.hostArray()) {
+                    if (!host.hostId().equals(targetHostId)) {
+                        excluded.add(host.hostId());
+                    }
+                }
+            }
+            List<EvacuationOutcome.Unplaced> unplaced = new ArrayList<>();
+            List<EvacuationOutcome.Move> moves = planner.migrate(spec.get(), excluded,
+                    "migration from " + current.get().hostId() + " (live)", ledger, clock.instant(), unplaced);
+            return Optional.of(new EvacuationOutcome(moves, unplaced));
+        });
+    }
+
+    /** Removes a VM from the ledger. @return its last placement (empty if it had none), or null if unknown */
+    public Deleted delete(String vmId) {
+        return view.exclusively(() -> {
+            ClusterLedger ledger = view.ledger();
+            Optional<VmSpec> spec = ledger.spec(vmId);
+            if (spec.isEmpty()) {
+                return null;
+            }
+            Optional<Placement> placement = ledger.placement(vmId);
+            ledger.removePlacement(vmId);
+            ledger.removeSpec(vmId);
+            return new Deleted(spec.get(), placement.orElse(null));
+        });
+    }
+
+    /** @param placement null when the VM had no placement */
+    public record Deleted(VmSpec spec, Placement placement) {
+    }
+
+    /** Current failover headroom and whether the N+K reserve holds. */
+    public Headroom headroom() {
+        return view.exclusively(() -> {
+            ClusterLedger ledger = view.ledger();
+            String violation = admission.violation(ledger);
+            return new Headroom(admission.headroomBytes(ledger), violation == null, violation,
+                    admission.hostFailures());
+        });
+    }
+
+    /** @param violation why the reserve does not hold, or null */
+    public record Headroom(long headroomBytes, boolean reserveHolds, String violation, int hostFailures) {
     }
 }

@@ -10,7 +10,10 @@ import io.kvmha.scheduler.core.Admission;
 import io.kvmha.scheduler.core.EvacuationOutcome;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import io.kvmha.contracts.topic.Topic;
+import io.kvmha.scheduler.core.Placer;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,7 +57,7 @@ public class DecisionPublisher {
                 "placements of incident " + request.incidentId());
         EvacuationPlan plan = new EvacuationPlan(request.requestId(), request.incidentId(),
                 outcome.moves().stream().map(m -> new EvacuationPlan.Assignment(m.spec(), m.fromHostId(),
-                        m.targetHostId(), m.placement().generation())).toList(),
+                        m.targetHostId(), m.placement().generation(), m.placement())).toList(),
                 outcome.unplaced().stream().map(u -> new EvacuationPlan.Unplaced(u.spec().vmId(), u.spec().tier(),
                         u.reason())).toList(),
                 clock.instant());
@@ -62,8 +65,37 @@ public class DecisionPublisher {
         return plan;
     }
 
+    /** Publishes the placements of a drain or a migration (the failover service orchestrates the moves). */
+    public void publishMoves(List<EvacuationOutcome.Move> moves, String what) {
+        sendAll(moves.stream().<KvmHaEvent>map(EvacuationOutcome.Move::placement).toList(), what);
+    }
+
+    /**
+     * Deletes a VM: DESTROY and UNDEFINE to its host (when placed), then tombstones for its placement and
+     * spec, so the ledger of every instance frees its capacity.
+     */
+    public List<HostCommand> publishDeletion(Placer.Deleted deleted) {
+        Instant now = clock.instant();
+        String vmId = deleted.spec().vmId();
+        List<HostCommand> commands = new ArrayList<>();
+        if (deleted.placement() != null) {
+            for (HostCommand.Action action : List.of(HostCommand.Action.DESTROY, HostCommand.Action.UNDEFINE)) {
+                commands.add(new HostCommand(UUID.randomUUID().toString(), deleted.placement().hostId(), vmId, action,
+                        null, deleted.placement().generation(), null, ISSUER, now, now.plus(properties.commandTimeout())));
+            }
+        }
+        sendAll(commands, "delete commands of vm " + vmId);
+        await(List.of(publisher.tombstone(Topic.PLACEMENTS, vmId), publisher.tombstone(Topic.VM_SPECS, vmId)),
+                "tombstones of vm " + vmId);
+        return commands;
+    }
+
     private void sendAll(List<? extends KvmHaEvent> events, String what) {
-        CompletableFuture<?>[] sends = events.stream().map(publisher::publish).toArray(CompletableFuture[]::new);
+        await(events.stream().<CompletableFuture<?>>map(publisher::publish).toList(), what);
+    }
+
+    private void await(List<CompletableFuture<?>> futures, String what) {
+        CompletableFuture<?>[] sends = futures.toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(sends).get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -9,7 +9,11 @@ import io.kvmha.scheduler.core.Placer;
 import io.kvmha.scheduler.metrics.PlacementMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -20,7 +24,7 @@ import org.springframework.stereotype.Component;
  * shared consumer group, so exactly one scheduler instance answers each request, in order.
  */
 @Component
-public class EvacuationRequestListener {
+public class EvacuationRequestListener implements ConsumerSeekAware {
 
     private static final Logger log = LoggerFactory.getLogger(EvacuationRequestListener.class);
 
@@ -29,9 +33,11 @@ public class EvacuationRequestListener {
     private final PlacementMetrics metrics;
     private final SchedulerProperties properties;
     private final Clock clock;
+    private final ActivePlacer activePlacer;
 
     public EvacuationRequestListener(Placer placer, DecisionPublisher publisher, PlacementMetrics metrics,
-                                     SchedulerProperties properties, Clock schedulerClock) {
+                                     SchedulerProperties properties, Clock schedulerClock, ActivePlacer activePlacer) {
+        this.activePlacer = activePlacer;
         this.placer = placer;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -39,8 +45,24 @@ public class EvacuationRequestListener {
         this.clock = schedulerClock;
     }
 
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        if (!assignments.isEmpty()) {
+            activePlacer.gained();
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            activePlacer.lost();
+        }
+    }
+
     @KafkaListener(id = ListenerIds.EVACUATION_REQUESTS, topics = Topic.Names.PLACEMENT_REQUESTS)
     void on(EvacuationRequest request) {
+        // The owner of the request partition: make sure the view holds everything a predecessor published.
+        activePlacer.awaitCaughtUp(Duration.ofSeconds(30));
         Duration age = Duration.between(request.requestedAt(), clock.instant());
         if (age.compareTo(properties.evacuationMaxAge()) > 0) {
             log.warn("evacuation incident={} request={} hosts={} ignored: {} s old, older than {}", request.incidentId(),

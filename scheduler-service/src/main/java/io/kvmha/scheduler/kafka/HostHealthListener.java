@@ -19,14 +19,26 @@ public class HostHealthListener extends ReplayFromStart {
     private static final Logger log = LoggerFactory.getLogger(HostHealthListener.class);
 
     private final ClusterView view;
+    private final ViewProgress progress;
 
-    public HostHealthListener(ClusterView view) {
+    public HostHealthListener(ClusterView view, ViewProgress progress) {
         this.view = view;
+        this.progress = progress;
     }
 
     @KafkaListener(id = ListenerIds.HOST_HEALTH, topics = Topic.Names.HOST_HEALTH,
             groupId = "#{@viewConsumerGroup.id()}")
-    void on(@Payload(required = false) HostHealthChange change, @Header(KafkaHeaders.RECEIVED_KEY) String hostId) {
+    void on(@Payload(required = false) HostHealthChange change, @Header(KafkaHeaders.RECEIVED_KEY) String hostId,
+            @Header(KafkaHeaders.RECEIVED_TOPIC) String topic, @Header(KafkaHeaders.RECEIVED_PARTITION) int partition,
+            @Header(KafkaHeaders.OFFSET) long offset) {
+        try {
+            apply(change, hostId);
+        } finally {
+            progress.applied(topic, partition, offset);
+        }
+    }
+
+    private void apply(HostHealthChange change, String hostId) {
         if (change == null) {
             view.clearHealth(hostId);
             log.info("host={} health cleared (tombstone), counts as ONLINE", hostId);

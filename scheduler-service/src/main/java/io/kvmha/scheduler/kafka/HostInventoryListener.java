@@ -20,14 +20,26 @@ public class HostInventoryListener extends ReplayFromStart {
     private static final Logger log = LoggerFactory.getLogger(HostInventoryListener.class);
 
     private final ClusterView view;
+    private final ViewProgress progress;
 
-    public HostInventoryListener(ClusterView view) {
+    public HostInventoryListener(ClusterView view, ViewProgress progress) {
         this.view = view;
+        this.progress = progress;
     }
 
     @KafkaListener(id = ListenerIds.HOST_INVENTORY, topics = Topic.Names.HOST_INVENTORY,
             groupId = "#{@viewConsumerGroup.id()}")
-    void on(@Payload(required = false) HostInventory inventory, @Header(KafkaHeaders.RECEIVED_KEY) String hostId) {
+    void on(@Payload(required = false) HostInventory inventory, @Header(KafkaHeaders.RECEIVED_KEY) String hostId,
+            @Header(KafkaHeaders.RECEIVED_TOPIC) String topic, @Header(KafkaHeaders.RECEIVED_PARTITION) int partition,
+            @Header(KafkaHeaders.OFFSET) long offset) {
+        try {
+            apply(inventory, hostId);
+        } finally {
+            progress.applied(topic, partition, offset);
+        }
+    }
+
+    private void apply(HostInventory inventory, String hostId) {
         if (inventory == null) {
             view.removeHost(hostId);
             log.info("host={} removed (inventory tombstone)", hostId);

@@ -22,13 +22,25 @@ public class PlacementListener extends ReplayFromStart {
     private static final Logger log = LoggerFactory.getLogger(PlacementListener.class);
 
     private final ClusterView view;
+    private final ViewProgress progress;
 
-    public PlacementListener(ClusterView view) {
+    public PlacementListener(ClusterView view, ViewProgress progress) {
         this.view = view;
+        this.progress = progress;
     }
 
     @KafkaListener(id = ListenerIds.PLACEMENTS, topics = Topic.Names.PLACEMENTS, groupId = "#{@viewConsumerGroup.id()}")
-    void on(@Payload(required = false) Placement placement, @Header(KafkaHeaders.RECEIVED_KEY) String vmId) {
+    void on(@Payload(required = false) Placement placement, @Header(KafkaHeaders.RECEIVED_KEY) String vmId,
+            @Header(KafkaHeaders.RECEIVED_TOPIC) String topic, @Header(KafkaHeaders.RECEIVED_PARTITION) int partition,
+            @Header(KafkaHeaders.OFFSET) long offset) {
+        try {
+            apply(placement, vmId);
+        } finally {
+            progress.applied(topic, partition, offset);
+        }
+    }
+
+    private void apply(Placement placement, String vmId) {
         if (placement == null) {
             view.removePlacement(vmId);
             log.info("vm={} placement removed (tombstone)", vmId);

@@ -19,13 +19,25 @@ public class VmSpecListener extends ReplayFromStart {
     private static final Logger log = LoggerFactory.getLogger(VmSpecListener.class);
 
     private final ClusterView view;
+    private final ViewProgress progress;
 
-    public VmSpecListener(ClusterView view) {
+    public VmSpecListener(ClusterView view, ViewProgress progress) {
         this.view = view;
+        this.progress = progress;
     }
 
     @KafkaListener(id = ListenerIds.VM_SPECS, topics = Topic.Names.VM_SPECS, groupId = "#{@viewConsumerGroup.id()}")
-    void on(@Payload(required = false) VmSpec spec, @Header(KafkaHeaders.RECEIVED_KEY) String vmId) {
+    void on(@Payload(required = false) VmSpec spec, @Header(KafkaHeaders.RECEIVED_KEY) String vmId,
+            @Header(KafkaHeaders.RECEIVED_TOPIC) String topic, @Header(KafkaHeaders.RECEIVED_PARTITION) int partition,
+            @Header(KafkaHeaders.OFFSET) long offset) {
+        try {
+            apply(spec, vmId);
+        } finally {
+            progress.applied(topic, partition, offset);
+        }
+    }
+
+    private void apply(VmSpec spec, String vmId) {
         if (spec == null) {
             view.deleteSpec(vmId);
             log.info("vm={} deleted (spec tombstone)", vmId);

@@ -23,7 +23,8 @@ import io.kvmha.contracts.event.Placement;
 import io.kvmha.contracts.event.VmSpec;
 import io.kvmha.contracts.spring.EventPublisher;
 import io.kvmha.contracts.testing.SampleEvents;
-import io.kvmha.scheduler.core.ClusterSnapshot;
+import io.kvmha.scheduler.core.Fixtures;
+import io.kvmha.scheduler.core.HostLedger;
 import io.kvmha.scheduler.core.ClusterView;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -47,7 +48,11 @@ import org.springframework.test.web.servlet.ResultActions;
 @SpringBootTest(properties = {
     "spring.config.name=scheduler-service",
     "spring.kafka.listener.auto-startup=false",
-    "kvmha.kafka.create-topics=false"})
+    "kvmha.kafka.create-topics=false",
+    // These tests are about the API, not the policies: no tier quotas, no failover reserve.
+    "kvmha.scheduler.tier-quotas.gold=1", "kvmha.scheduler.tier-quotas.silver=1",
+    "kvmha.scheduler.tier-quotas.bronze=1", "kvmha.scheduler.failover-host-failures=0",
+    "kvmha.scheduler.single-placer=false"})
 @AutoConfigureMockMvc
 class VmApiTest {
 
@@ -64,23 +69,25 @@ class VmApiTest {
 
     @BeforeEach
     void emptyClusterWithTwoHosts() {
-        ClusterSnapshot old = view.snapshot();
-        old.hosts().forEach(h -> view.removeHost(h.hostId()));
-        old.vms().forEach(vm -> {
-            view.deleteSpec(vm.vmId());
-            view.removePlacement(vm.vmId());
+        view.read(l -> l.hosts().stream().map(HostLedger::hostId).toList()).forEach(view::removeHost);
+        view.read(l -> l.specs().stream().map(VmSpec::vmId).toList()).forEach(vmId -> {
+            view.deleteSpec(vmId);
+            view.removePlacement(vmId);
+        });
+        view.exclusively(() -> {
+            view.ledger().setDraining("h1", false);
+            view.ledger().setDraining("h2", false);
+            return null;
         });
         view.applyInventory(inventory("h1", 4096));
         view.applyInventory(inventory("h2", 4096));
         clearInvocations(publisher);
         when(publisher.publish(any())).thenReturn(CompletableFuture.completedFuture(null));
+        when(publisher.tombstone(any(), any())).thenReturn(CompletableFuture.completedFuture(null));
     }
 
     private static HostInventory inventory(String hostId, long memoryMib) {
-        HostInventory sample = SampleEvents.inventory(hostId);
-        return new HostInventory(hostId, sample.hostUuid(), sample.libvirtUri(), sample.cpuModel(), 4,
-                memoryMib * 1024 * 1024, sample.numaCells(), sample.hypervisorType(), sample.libvirtVersion(),
-                sample.hypervisorVersion(), true, sample.labels(), sample.observedAt());
+        return Fixtures.numaHost(hostId, 1, 2, memoryMib, 0, java.util.Map.of("rack", "r1"));
     }
 
     private ResultActions create(String json) throws Exception {
@@ -154,8 +161,9 @@ class VmApiTest {
                 .andExpect(content().contentTypeCompatibleWith(PROBLEM))
                 .andExpect(jsonPath("$.title").value("No host fits"))
                 .andExpect(jsonPath("$.detail").value(
-                        "no host fits vm e (2 vCPUs, 2048 MiB) among 2 hosts: short of memory: h1 (0 MiB unclaimed), "
-                                + "h2 (0 MiB unclaimed)"));
+                        "no host fits vm e (2 vCPUs shared, 2048 MiB) among 2 hosts: no NUMA fit: h1 (cell 0: 0 MiB, "
+                                + "12 shared vCPUs, 4 unpinned CPUs free), h2 (cell 0: 0 MiB, 12 shared vCPUs, "
+                                + "4 unpinned CPUs free)"));
     }
 
     @Test
@@ -228,7 +236,7 @@ class VmApiTest {
         create("lost", 4096)
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(content().contentTypeCompatibleWith(PROBLEM));
-        assertThat(view.snapshot().vms()).isEmpty();
+        assertThat(view.<Integer>read(l -> l.specs().size())).isZero();
 
         when(publisher.publish(any())).thenReturn(CompletableFuture.completedFuture(null));
         create("lost", 4096).andExpect(status().isCreated());
@@ -250,5 +258,112 @@ class VmApiTest {
         assertThat(location).isNotNull();
         mvc.perform(get(location)).andExpect(status().isOk()).andExpect(jsonPath("$.name").value("located"));
         assertThat(List.of(location)).allSatisfy(l -> assertThat(l).matches(".*/api/v1/vms/[0-9a-f-]{36}"));
+    }
+
+    @Test
+    void impossibleSpecsNameTheFieldAndTheRule() throws Exception {
+        expectInvalid("""
+                {"name":"ok","vcpus":3,"memoryMib":1024,"tier":"GOLD","numaNodes":2}""", "numaNodes", "divisible");
+        expectInvalid("""
+                {"name":"ok","vcpus":2,"memoryMib":1024,"tier":"GOLD","cpuThreadPolicy":"ISOLATE"}""",
+                "cpuThreadPolicy", "requires-dedicated");
+        expectInvalid("""
+                {"name":"ok","vcpus":2,"memoryMib":1024,"tier":"GOLD","hugepageSizeKib":4096}""",
+                "hugepageSizeKib", "supported-size");
+        expectInvalid("""
+                {"name":"ok","vcpus":2,"memoryMib":1024,"tier":"GOLD","numaNodes":9}""", "numaNodes", "Max");
+    }
+
+    @Test
+    void createShowsTheExactNumaClaim() throws Exception {
+        create("""
+                {"name":"pinned","vcpus":2,"memoryMib":512,"tier":"GOLD","cpuPolicy":"DEDICATED"}""")
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.numaClaims[0].hostCell").value(0))
+                .andExpect(jsonPath("$.numaClaims[0].vcpus", hasSize(2)))
+                .andExpect(jsonPath("$.numaClaims[0].pins", hasSize(2)))
+                .andExpect(jsonPath("$.numaClaims[0].memoryMib").value(512));
+        mvc.perform(get("/api/v1/hosts/h1"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.cells[0].cpus").value(4))
+                .andExpect(jsonPath("$.cells[0].pinnedCpus").value(2));
+        mvc.perform(get("/api/v1/hosts/nope")).andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.type").value("urn:kvmha:problem:host-not-found"));
+    }
+
+    @Test
+    void deleteDestroysUndefinesAndTombstones() throws Exception {
+        String body = create("gone", 256).andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+        String vmId = com.jayway.jsonpath.JsonPath.read(body, "$.vmId");
+        clearInvocations(publisher);
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/v1/vms/" + vmId))
+                .andExpect(status().isNoContent());
+        ArgumentCaptor<KvmHaEvent> sent = ArgumentCaptor.forClass(KvmHaEvent.class);
+        verify(publisher, atLeastOnce()).publish(sent.capture());
+        assertThat(sent.getAllValues()).filteredOn(HostCommand.class::isInstance).map(e -> ((HostCommand) e).action())
+                .containsExactly(HostCommand.Action.DESTROY, HostCommand.Action.UNDEFINE);
+        verify(publisher).tombstone(io.kvmha.contracts.topic.Topic.VM_SPECS, vmId);
+        verify(publisher).tombstone(io.kvmha.contracts.topic.Topic.PLACEMENTS, vmId);
+        mvc.perform(get("/api/v1/vms/" + vmId)).andExpect(status().isNotFound());
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/v1/vms/" + vmId))
+                .andExpect(status().isNotFound());
+    }
+
+    @Test
+    void drainPlansALiveMigrationTargetPerVmAndUndrainReadmits() throws Exception {
+        create("a", 256).andExpect(jsonPath("$.hostId").value("h1"));
+        create("b", 256).andExpect(jsonPath("$.hostId").value("h2"));
+        mvc.perform(post("/api/v1/hosts/h1/drain"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.draining").value(true))
+                .andExpect(jsonPath("$.moves", hasSize(1)))
+                .andExpect(jsonPath("$.moves[0].name").value("a"))
+                .andExpect(jsonPath("$.moves[0].targetHostId").value("h2"))
+                .andExpect(jsonPath("$.moves[0].placementGeneration").value(2));
+        mvc.perform(get("/api/v1/hosts/h1")).andExpect(jsonPath("$.draining").value(true));
+        create("c", 256).andExpect(jsonPath("$.hostId").value("h2"));
+        mvc.perform(post("/api/v1/hosts/h1/undrain")).andExpect(status().isNoContent());
+        mvc.perform(get("/api/v1/hosts/h1")).andExpect(jsonPath("$.draining").value(false));
+        mvc.perform(post("/api/v1/hosts/nope/drain")).andExpect(status().isNotFound());
+        mvc.perform(post("/api/v1/hosts/nope/undrain")).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void migrateChoosesOrChecksATargetAndPublishesThePlacement() throws Exception {
+        String body = create("m", 256).andReturn().getResponse().getContentAsString();
+        String vmId = com.jayway.jsonpath.JsonPath.read(body, "$.vmId");
+        mvc.perform(post("/api/v1/vms/" + vmId + "/migrate").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"targetHostId\":\"h2\"}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.moves[0].targetHostId").value("h2"));
+        mvc.perform(get("/api/v1/vms/" + vmId)).andExpect(jsonPath("$.hostId").value("h2"))
+                .andExpect(jsonPath("$.placementGeneration").value(2));
+        mvc.perform(post("/api/v1/vms/" + vmId + "/migrate").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"targetHostId\":\"h2\"}"))
+                .andExpect(status().isConflict());
+        mvc.perform(post("/api/v1/vms/nope/migrate")).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void capacityShowsTiersAndHeadroom() throws Exception {
+        create("cap", 1024).andExpect(status().isCreated());
+        mvc.perform(get("/api/v1/capacity"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.hosts").value(2))
+                .andExpect(jsonPath("$.memoryCapacityBytes").value(8L << 30))
+                .andExpect(jsonPath("$.tiers", hasSize(3)))
+                .andExpect(jsonPath("$.tiers[0].usedBytes").value(1L << 30))
+                .andExpect(jsonPath("$.reserveHolds").value(true))
+                .andExpect(jsonPath("$.headroomBytes").value((4L << 30) - (1L << 30)));
+    }
+
+    @Test
+    void openApiDocumentsTheApi() throws Exception {
+        mvc.perform(get("/v3/api-docs"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.paths['/api/v1/vms'].post").exists())
+                .andExpect(jsonPath("$.paths['/api/v1/vms/{vmId}'].delete").exists())
+                .andExpect(jsonPath("$.paths['/api/v1/hosts/{hostId}/drain'].post").exists())
+                .andExpect(jsonPath("$.paths['/api/v1/capacity'].get").exists());
     }
 }

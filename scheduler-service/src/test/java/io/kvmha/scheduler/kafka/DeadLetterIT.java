@@ -57,27 +57,27 @@ class DeadLetterIT {
     @Test
     void hostInventory() throws Exception {
         deadLettersThenGood(Topic.HOST_INVENTORY, SampleEvents.inventory("dlt-h1"),
-                () -> view.snapshot().host("dlt-h1").isPresent());
+                () -> view.read(l -> l.host("dlt-h1").isPresent()));
     }
 
     @Test
     void hostHealth() throws Exception {
         view.applyInventory(SampleEvents.inventory("dlt-h2"));
         deadLettersThenGood(Topic.HOST_HEALTH, SampleEvents.healthChange("dlt-h2", HostState.ONLINE, HostState.DOWN),
-                () -> view.snapshot().host("dlt-h2").orElseThrow().state() == HostState.DOWN);
+                () -> view.read(l -> l.host("dlt-h2").orElseThrow().state() == HostState.DOWN));
     }
 
     @Test
     void vmSpecs() throws Exception {
         deadLettersThenGood(Topic.VM_SPECS, SampleEvents.vmSpec(),
-                () -> view.snapshot().vm(SampleEvents.VM_ID).isPresent());
+                () -> view.read(l -> l.spec(SampleEvents.VM_ID).isPresent()));
     }
 
     @Test
     void placements() throws Exception {
         deadLettersThenGood(Topic.PLACEMENTS, SampleEvents.all().stream()
                         .filter(e -> e instanceof io.kvmha.contracts.event.Placement).findFirst().orElseThrow(),
-                () -> view.snapshot().placement(SampleEvents.VM_ID).isPresent());
+                () -> view.read(l -> l.placement(SampleEvents.VM_ID).isPresent()));
     }
 
     @Test

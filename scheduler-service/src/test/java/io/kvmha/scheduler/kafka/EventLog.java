@@ -45,6 +45,16 @@ final class EventLog implements AutoCloseable {
         return find(type, condition);
     }
 
+    /** Everything of {@code type} seen so far (poll with {@link #await} first). */
+    <T extends KvmHaEvent> List<T> all(Class<T> type) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+            if (r.value() != null) {
+                seen.add(r.value());
+            }
+        });
+        return seen.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
     private <T extends KvmHaEvent> T find(Class<T> type, Predicate<T> condition) {
         return seen.stream().filter(type::isInstance).map(type::cast).filter(condition).findFirst().orElse(null);
     }

@@ -57,7 +57,7 @@ class SchedulerFlowIT {
                      Topic.VM_SPECS, Topic.PLACEMENTS, Topic.HOST_COMMANDS, Topic.PLACEMENT_PLANS)) {
             probe.sendEvent(inventory("h1", 16384));
             probe.sendEvent(inventory("h2", 8192));
-            await().atMost(Duration.ofSeconds(20)).until(() -> view.snapshot().hosts().size() == 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> view.read(l -> l.hosts().size() == 2));
 
             String body = mvc.perform(post("/api/v1/vms").contentType(MediaType.APPLICATION_JSON).content("""
                             {"name":"web-1","vcpus":2,"memoryMib":1024,"tier":"GOLD","haPolicy":"RESTART","priority":5}"""))
