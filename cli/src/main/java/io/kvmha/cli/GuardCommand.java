@@ -44,11 +44,7 @@ final class GuardCommand {
         public Integer call() {
             JsonNode status = guard.cli.failover().post("/api/v1/guard/hosts/" + hostId + "/release", Map.of());
             Printer printer = new Printer(spec.commandLine().getOut(), guard.cli.output);
-            if (printer.json()) {
-                printer.printJson(status);
-            } else {
-                printer.line("released " + hostId + " from the mass-failure guard");
-            }
+            printer.result(status, () -> printer.line("released " + hostId + " from the mass-failure guard"));
             return ExitCode.OK;
         }
     }

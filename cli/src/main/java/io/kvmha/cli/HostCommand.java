@@ -29,11 +29,7 @@ final class HostCommand {
         public Integer call() {
             JsonNode health = host.cli.failover().get("/api/v1/hosts");
             Printer printer = new Printer(spec.commandLine().getOut(), host.cli.output);
-            if (printer.json()) {
-                printer.printJson(health);
-            } else {
-                printer.table(health, "hostId", "state", "since", "evidence");
-            }
+            printer.rows(health, "hostId", "state", "since", "evidence");
             return ExitCode.OK;
         }
     }
@@ -51,11 +47,7 @@ final class HostCommand {
         public Integer call() {
             JsonNode history = host.cli.failover().get("/api/v1/hosts/" + hostId + "/history");
             Printer printer = new Printer(spec.commandLine().getOut(), host.cli.output);
-            if (printer.json()) {
-                printer.printJson(history);
-            } else {
-                printer.table(history, "at", "from", "to", "evidence");
-            }
+            printer.rows(history, "at", "from", "to", "evidence");
             return ExitCode.OK;
         }
     }
@@ -82,11 +74,7 @@ final class HostCommand {
                 default -> throw new CliException(ExitCode.USAGE, "maintenance takes 'on' or 'off', not '" + onOff + "'");
             };
             Printer printer = new Printer(spec.commandLine().getOut(), host.cli.output);
-            if (printer.json()) {
-                printer.printJson(result);
-            } else {
-                printer.line("host " + hostId + ": " + result.path("state").asString("?"));
-            }
+            printer.result(result, () -> printer.line("host " + hostId + ": " + result.path("state").asString("?")));
             return ExitCode.OK;
         }
     }

@@ -24,11 +24,7 @@ final class IncidentsCommand implements Callable<Integer> {
         Printer printer = new Printer(spec.commandLine().getOut(), cli.output);
         if (incidentId == null) {
             JsonNode incidents = cli.failover().get("/api/v1/incidents");
-            if (printer.json()) {
-                printer.printJson(incidents);
-            } else {
-                printer.table(incidents, "incidentId", "hostId", "status", "fencing", "detectedAt", "vms", "vmsStarted");
-            }
+            printer.rows(incidents, "incidentId", "hostId", "status", "fencing", "detectedAt", "vms", "vmsStarted");
             return ExitCode.OK;
         }
         JsonNode incident = cli.failover().get("/api/v1/incidents/" + incidentId);

@@ -22,6 +22,20 @@ final class Printer {
         return output == KvmhaCli.Output.json;
     }
 
+    /** The result as JSON for scripts, or as the given text for people. */
+    void result(JsonNode result, Runnable asText) {
+        if (json()) {
+            printJson(result);
+        } else {
+            asText.run();
+        }
+    }
+
+    /** Rows as JSON for scripts, or as a table of the given columns for people. */
+    void rows(JsonNode rows, String... columns) {
+        result(rows, () -> table(rows, columns));
+    }
+
     void printJson(Object value) {
         out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(value));
     }

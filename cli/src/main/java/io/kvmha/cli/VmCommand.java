@@ -50,12 +50,8 @@ final class VmCommand {
             body.put("priority", priority);
             JsonNode created = vm.cli.scheduler().post("/api/v1/vms", body);
             Printer printer = new Printer(spec.commandLine().getOut(), vm.cli.output);
-            if (printer.json()) {
-                printer.printJson(created);
-            } else {
-                printer.line("created " + created.path("name").asString() + " (" + created.path("vmId").asString()
-                        + ") on " + created.path("hostId").asString());
-            }
+            printer.result(created, () -> printer.line("created " + created.path("name").asString() + " (" + created.path("vmId").asString()
+                        + ") on " + created.path("hostId").asString()));
             return ExitCode.OK;
         }
     }
@@ -71,11 +67,7 @@ final class VmCommand {
         public Integer call() {
             JsonNode vms = vm.cli.scheduler().get("/api/v1/vms");
             Printer printer = new Printer(spec.commandLine().getOut(), vm.cli.output);
-            if (printer.json()) {
-                printer.printJson(vms);
-            } else {
-                printer.table(vms, "name", "vmId", "tier", "haPolicy", "hostId", "vcpus", "memoryMib");
-            }
+            printer.rows(vms, "name", "vmId", "tier", "haPolicy", "hostId", "vcpus", "memoryMib");
             return ExitCode.OK;
         }
     }

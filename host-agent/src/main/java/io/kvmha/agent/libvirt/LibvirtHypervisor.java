@@ -208,22 +208,8 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public Optional<HypervisorDomain> findDomain(String uuid) {
-        return withConnection("look up domain " + uuid, c -> {
-            Domain domain;
-            try {
-                domain = c.domainLookupByUUIDString(uuid);
-            } catch (LibvirtException e) {
-                if (isNoDomain(e)) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-            try {
-                return Optional.of(describe(domain));
-            } finally {
-                free(domain);
-            }
-        });
+        return withConnection("look up domain " + uuid,
+                c -> onDomain(() -> c.domainLookupByUUIDString(uuid), this::describe));
     }
 
     @Override
@@ -324,27 +310,8 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public Optional<DomainStats> stats(String uuid) {
-        return withConnection("read stats of domain " + uuid, c -> {
-            Domain domain;
-            try {
-                domain = c.domainLookupByUUIDString(uuid);
-            } catch (LibvirtException e) {
-                if (isNoDomain(e)) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-            try {
-                return Optional.of(stats(domain));
-            } catch (LibvirtException e) {
-                if (isNoDomain(e)) {
-                    return Optional.empty();
-                }
-                throw e;
-            } finally {
-                free(domain);
-            }
-        });
+        return withConnection("read stats of domain " + uuid,
+                c -> onDomain(() -> c.domainLookupByUUIDString(uuid), this::stats));
     }
 
     private DomainStats stats(Domain domain) throws LibvirtException {
@@ -529,6 +496,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         Domain find() throws LibvirtException;
     }
 
+    @FunctionalInterface
+    private interface DomainRead<T> {
+        T read(Domain domain) throws LibvirtException;
+    }
+
     private <T> T withConnection(String what, LibvirtCall<T> call) {
         lock.readLock().lock();
         try {
@@ -558,6 +530,14 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     /** Describes a domain found by id or name; empty when it vanished in between. */
     private Optional<HypervisorDomain> lookup(DomainLookup lookup) throws LibvirtException {
+        return onDomain(lookup, this::describe);
+    }
+
+    /**
+     * Looks a domain up and reads it; a domain that does not exist, or vanishes while being read (it may
+     * be undefined concurrently), is simply absent. The handle is always freed.
+     */
+    private <T> Optional<T> onDomain(DomainLookup lookup, DomainRead<T> read) throws LibvirtException {
         Domain domain;
         try {
             domain = lookup.find();
@@ -568,7 +548,7 @@ public final class LibvirtHypervisor implements Hypervisor {
             throw e;
         }
         try {
-            return Optional.of(describe(domain));
+            return Optional.of(read.read(domain));
         } catch (LibvirtException e) {
             if (isNoDomain(e)) {
                 return Optional.empty();
