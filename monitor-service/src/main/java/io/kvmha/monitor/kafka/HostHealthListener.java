@@ -69,7 +69,8 @@ public class HostHealthListener extends ReplayFromStart {
         if (!released.isEmpty()) {
             // The new owner replays these hosts and takes over their alerts; resolving them here would be wrong.
             hosts.forget(released);
-            int dropped = alerts.forgetWhere(labels -> released.contains(labels.get("host")));
+            // Cluster-wide alerts (the Watchdog) have no host label and stay; immutable sets refuse contains(null).
+            int dropped = alerts.forgetWhere(labels -> labels.get("host") != null && released.contains(labels.get("host")));
             log.info("released hosts={} alerts={} after partition revocation", released, dropped);
         }
     }
