@@ -278,6 +278,11 @@ public final class LocalCluster implements AutoCloseable {
         return url(services.get("monitor-service"));
     }
 
+    /** The REST/actuator base URL of a running host's agent. */
+    public String agentUrl(String hostId) {
+        return url(agent(hostId));
+    }
+
     public List<String> runningHosts() {
         return agents.keySet().stream().sorted().toList();
     }

@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A real Prometheus (Debian's, on a free loopback port) scrapes the running monitor-service (and the
  * real Alertmanager) while a small cluster scenario plays, loads the control-plane rules, and then
  * evaluates every Grafana panel query: each must succeed and return series. The queries over other
- * services' metrics are listed in deploy/grafana/queries-checked-later.txt (system tests, later).
+ * services' metrics are listed in deploy/grafana/queries-checked-later.txt and checked by system-tests' DashboardQueriesIT.
  * Also lints monitor-service's scrape output with {@code promtool check metrics}.
  */
 class PrometheusDashboardIT extends RealToolsContext {
