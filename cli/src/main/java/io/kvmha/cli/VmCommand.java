@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 
 /** VMs: create, list, show. */
 @Command(name = "vm", description = "Create, list and show VMs.",
-        subcommands = {VmCommand.Create.class, VmCommand.ListVms.class, VmCommand.Show.class})
+        subcommands = {VmCommand.Create.class, VmCommand.ListVms.class, VmCommand.Show.class, VmCommand.Delete.class})
 final class VmCommand {
 
     @ParentCommand
@@ -90,6 +90,25 @@ final class VmCommand {
             } else {
                 shown.properties().forEach(e -> printer.line(String.format("%-20s %s", e.getKey(), Printer.text(e.getValue()))));
             }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a VM: it is destroyed and undefined on its host, and forgotten.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand
+        VmCommand vm;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "VM_ID", description = "the VM's id")
+        String vmId;
+
+        @Override
+        public Integer call() {
+            vm.cli.scheduler().delete("/api/v1/vms/" + vmId);
+            Printer printer = new Printer(spec.commandLine().getOut(), vm.cli.output);
+            printer.result(vm.cli.scheduler().json().createObjectNode().put("vmId", vmId).put("deleted", true),
+                    () -> printer.line("deleted " + vmId));
             return ExitCode.OK;
         }
     }

@@ -72,6 +72,12 @@ class KvmhaCliIT {
         assertThat(status.out()).contains("HOSTS").contains("h1").contains("h2").contains("GOLD=1");
         assertThat(json.readTree(kvmha("status", "-o", "json").out()).get("hosts").size()).isEqualTo(2);
 
+        Run deleted = kvmha("vm", "delete", vmId);
+        assertThat(deleted.exitCode()).as(deleted.err()).isEqualTo(ExitCode.OK);
+        assertThat(deleted.out()).contains("deleted " + vmId);
+        assertThat(kvmha("vm", "show", vmId).exitCode()).isEqualTo(ExitCode.REFUSED);
+        assertThat(kvmha("vm", "delete", vmId).exitCode()).as("deleting twice").isEqualTo(ExitCode.REFUSED);
+
         Run hosts = kvmha("host", "list", "-o", "json");
         assertThat(hosts.exitCode()).isEqualTo(ExitCode.OK);
         Run incidents = kvmha("incidents");
