@@ -26,7 +26,7 @@ final class GuardCommand {
 
         @Override
         public Integer call() {
-            new Printer(spec.commandLine().getOut(), KvmhaCli.Output.json).printJson(guard.cli.failover().get("/api/v1/guard"));
+            guard.cli.printer(spec).printJson(guard.cli.failover().get("/api/v1/guard"));
             return ExitCode.OK;
         }
     }
@@ -43,7 +43,7 @@ final class GuardCommand {
         @Override
         public Integer call() {
             JsonNode status = guard.cli.failover().post("/api/v1/guard/hosts/" + hostId + "/release", Map.of());
-            Printer printer = new Printer(spec.commandLine().getOut(), guard.cli.output);
+            Printer printer = guard.cli.printer(spec);
             printer.result(status, () -> printer.line("released " + hostId + " from the mass-failure guard"));
             return ExitCode.OK;
         }

@@ -28,7 +28,7 @@ final class HostCommand {
         @Override
         public Integer call() {
             JsonNode health = host.cli.failover().get("/api/v1/hosts");
-            Printer printer = new Printer(spec.commandLine().getOut(), host.cli.output);
+            Printer printer = host.cli.printer(spec);
             printer.rows(health, "hostId", "state", "since", "evidence");
             return ExitCode.OK;
         }
@@ -46,7 +46,7 @@ final class HostCommand {
         @Override
         public Integer call() {
             JsonNode history = host.cli.failover().get("/api/v1/hosts/" + hostId + "/history");
-            Printer printer = new Printer(spec.commandLine().getOut(), host.cli.output);
+            Printer printer = host.cli.printer(spec);
             printer.rows(history, "at", "from", "to", "evidence");
             return ExitCode.OK;
         }
@@ -73,7 +73,7 @@ final class HostCommand {
                 case "off" -> host.cli.failover().delete(path);
                 default -> throw new CliException(ExitCode.USAGE, "maintenance takes 'on' or 'off', not '" + onOff + "'");
             };
-            Printer printer = new Printer(spec.commandLine().getOut(), host.cli.output);
+            Printer printer = host.cli.printer(spec);
             printer.result(result, () -> printer.line("host " + hostId + ": " + result.path("state").asString("?")));
             return ExitCode.OK;
         }

@@ -21,7 +21,7 @@ final class IncidentsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Printer printer = new Printer(spec.commandLine().getOut(), cli.output);
+        Printer printer = cli.printer(spec);
         if (incidentId == null) {
             JsonNode incidents = cli.failover().get("/api/v1/incidents");
             printer.rows(incidents, "incidentId", "hostId", "status", "fencing", "detectedAt", "vms", "vmsStarted");

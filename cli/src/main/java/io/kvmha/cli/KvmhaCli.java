@@ -46,6 +46,11 @@ public final class KvmhaCli {
             description = "connect timeout in seconds; default ${DEFAULT-VALUE}")
     int timeoutSeconds;
 
+    /** Where and how a command prints: its own output stream, in the --output format. */
+    Printer printer(picocli.CommandLine.Model.CommandSpec spec) {
+        return new Printer(spec.commandLine().getOut(), output);
+    }
+
     ServiceClient scheduler() {
         return new ServiceClient("scheduler-service", schedulerUrl, Duration.ofSeconds(timeoutSeconds));
     }

@@ -25,7 +25,7 @@ final class StatusCommand implements Callable<Integer> {
         JsonNode vms = cli.scheduler().get("/api/v1/vms");
         JsonNode health = cli.failover().get("/api/v1/hosts");
         JsonNode incidents = cli.failover().get("/api/v1/incidents");
-        Printer printer = new Printer(spec.commandLine().getOut(), cli.output);
+        Printer printer = cli.printer(spec);
         Map<String, Integer> byTier = new TreeMap<>();
         vms.forEach(vm -> byTier.merge(vm.path("tier").asString("?"), 1, Integer::sum));
         Map<String, String> healthOf = new LinkedHashMap<>();

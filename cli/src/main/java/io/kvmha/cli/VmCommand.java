@@ -49,7 +49,7 @@ final class VmCommand {
             body.put("haPolicy", haPolicy.toUpperCase());
             body.put("priority", priority);
             JsonNode created = vm.cli.scheduler().post("/api/v1/vms", body);
-            Printer printer = new Printer(spec.commandLine().getOut(), vm.cli.output);
+            Printer printer = vm.cli.printer(spec);
             printer.result(created, () -> printer.line("created " + created.path("name").asString() + " (" + created.path("vmId").asString()
                         + ") on " + created.path("hostId").asString()));
             return ExitCode.OK;
@@ -66,7 +66,7 @@ final class VmCommand {
         @Override
         public Integer call() {
             JsonNode vms = vm.cli.scheduler().get("/api/v1/vms");
-            Printer printer = new Printer(spec.commandLine().getOut(), vm.cli.output);
+            Printer printer = vm.cli.printer(spec);
             printer.rows(vms, "name", "vmId", "tier", "haPolicy", "hostId", "vcpus", "memoryMib");
             return ExitCode.OK;
         }
@@ -84,7 +84,7 @@ final class VmCommand {
         @Override
         public Integer call() {
             JsonNode shown = vm.cli.scheduler().get("/api/v1/vms/" + vmId);
-            Printer printer = new Printer(spec.commandLine().getOut(), vm.cli.output);
+            Printer printer = vm.cli.printer(spec);
             if (printer.json()) {
                 printer.printJson(shown);
             } else {
@@ -106,7 +106,7 @@ final class VmCommand {
         @Override
         public Integer call() {
             vm.cli.scheduler().delete("/api/v1/vms/" + vmId);
-            Printer printer = new Printer(spec.commandLine().getOut(), vm.cli.output);
+            Printer printer = vm.cli.printer(spec);
             printer.result(vm.cli.scheduler().json().createObjectNode().put("vmId", vmId).put("deleted", true),
                     () -> printer.line("deleted " + vmId));
             return ExitCode.OK;

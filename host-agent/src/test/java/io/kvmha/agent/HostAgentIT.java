@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.kvmha.agent.core.Hypervisor;
 import io.kvmha.agent.core.HypervisorDomain;
-import io.kvmha.agent.kafka.HostCommandListener;
 import io.kvmha.contracts.event.CommandResult;
 import io.kvmha.contracts.event.CommandResult.Outcome;
 import io.kvmha.contracts.event.DomainState;
@@ -32,13 +31,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.kafka.test.utils.ContainerTestUtils;
-import io.kvmha.agent.core.DelegatingHypervisor;
 
 /**
  * Agents started the way the system tests start them (several in one JVM, programmatically) on
@@ -61,30 +56,9 @@ class HostAgentIT {
                 "--spring.kafka.bootstrap-servers=" + brokers, "--kvmha.agent.reconnect-initial-backoff=100ms",
                 "--kvmha.agent.reconnect-max-backoff=500ms"));
         args.addAll(List.of(extra));
-        var builder = HostAgentApplication.builder();
-        if (hostId.equals("h1")) {
-            // Counts real starts on h1, to prove a redelivered command does not start the domain twice.
-            builder.initializers(context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
-                @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    if (bean instanceof Hypervisor hypervisor && !(bean instanceof DelegatingHypervisor)) {
-                        return new DelegatingHypervisor(hypervisor) {
-                            @Override
-                            public void start(String uuid) {
-                                h1Starts.incrementAndGet();
-                                super.start(uuid);
-                            }
-                        };
-                    }
-                    return bean;
-                }
-            }));
-        }
-        ConfigurableApplicationContext context = builder.run(args.toArray(String[]::new));
+        // Counts real starts, to prove a redelivered command does not start the domain twice.
+        ConfigurableApplicationContext context = TestAgents.start(args, hostId.equals("h1") ? h1Starts : null);
         agents.add(context);
-        ContainerTestUtils.waitForAssignment(
-                context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer(HostCommandListener.LISTENER_ID),
-                Topic.HOST_COMMANDS.partitions());
         return context;
     }
 

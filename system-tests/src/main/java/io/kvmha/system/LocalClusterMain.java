@@ -3,7 +3,6 @@ package io.kvmha.system;
 import io.kvmha.contracts.event.Alert;
 import io.kvmha.contracts.event.CommandResult;
 import io.kvmha.contracts.event.HostHealthChange;
-import io.kvmha.contracts.event.HostHeartbeat;
 import io.kvmha.contracts.event.KvmHaEvent;
 import io.kvmha.contracts.event.Placement;
 import io.kvmha.contracts.event.RecoveryRecord;
@@ -53,14 +52,15 @@ public final class LocalClusterMain {
         try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Options(args.hosts(), true, List.of()).withBmc());
              ClusterEventTail tail = new ClusterEventTail(cluster.bootstrapServers(),
                      List.of(Topic.HOST_HEALTH, Topic.RECOVERIES, Topic.ALERTS, Topic.PLACEMENTS,
-                             Topic.COMMAND_RESULTS, Topic.HOST_HEARTBEATS), this::print)) {
+                             Topic.COMMAND_RESULTS), this::print);
+             DomainSampler sampler = new DomainSampler(cluster, 20)) {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             JsonHttp http = new JsonHttp();
             awaitHosts(http, cluster, args.hosts());
             awaitHeard(http, cluster, args.hosts());
             List<String> vmIds = seed(http, cluster, args.vms());
-            awaitRunning(tail, vmIds, Duration.ofSeconds(30));
+            awaitRunning(sampler, vmIds, Duration.ofSeconds(30));
             System.out.printf("%n%d VMs running. Where to look:%n", vmIds.size());
             System.out.printf("  VMs and hosts (REST):   %s/api/v1/vms   %s/api/v1/hosts%n", cluster.schedulerUrl(), cluster.schedulerUrl());
             System.out.printf("  incidents (REST):       %s/api/v1/incidents%n", cluster.failoverUrl());
@@ -69,7 +69,7 @@ public final class LocalClusterMain {
             System.out.printf("  BMCs (Redfish):         %s/redfish/v1/Systems%n", cluster.bmc().baseUri());
             System.out.println("  the CLI:                bin/kvmha status   (bin/kvmha --help)");
             if (args.demoFailure()) {
-                demoFailure(tail, cluster, vmIds);
+                demoFailure(sampler, cluster, vmIds);
             } else {
                 System.out.println("Run again with --demo-failure to power a host off and watch the recovery.");
             }
@@ -82,41 +82,38 @@ public final class LocalClusterMain {
         }
     }
 
-    private void demoFailure(ClusterEventTail tail, LocalCluster cluster, List<String> vmIds) throws InterruptedException {
-        // Where each VM runs, read from every host's hypervisor (not from what agents report).
-        DomainSampler sampler = new DomainSampler(cluster, 20);
-        try {
-            Map<String, String> hostOf = new LinkedHashMap<>();
-            for (String vm : vmIds) {
-                sampler.hostsRunning(vm).stream().findFirst().ifPresent(h -> hostOf.put(vm, h));
-            }
-            String victim = cluster.runningHosts().stream()
-                    .max(Comparator.comparingLong(h -> hostOf.values().stream().filter(h::equals).count()))
-                    .orElseThrow();
-            List<String> victims = hostOf.entrySet().stream().filter(e -> e.getValue().equals(victim))
-                    .map(Map.Entry::getKey).toList();
-            System.out.printf("%n== power loss: host %s with %d VMs ==%n", victim, victims.size());
-            failureAt = Instant.now();
-            cluster.powerLoss(victim);
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (Instant.now().isBefore(deadline)) {
-                boolean allElsewhere = victims.stream().allMatch(vm -> {
-                    var hosts = sampler.hostsRunning(vm);
-                    return hosts.size() == 1 && !hosts.contains(victim);
-                });
-                if (allElsewhere) {
-                    Thread.sleep(300); // let the last events of the timeline print
-                    System.out.printf("== all %d VMs of %s run elsewhere, %.2f s after the power loss; "
-                                    + "never on two hosts (%d samples) ==%n%n", victims.size(), victim,
-                            seconds(failureAt, Instant.now()) - 0.3, sampler.samples());
-                    return;
-                }
-                Thread.sleep(20);
-            }
-            System.out.println("== recovery did not finish within 60 s: see the incident at /api/v1/incidents ==");
-        } finally {
-            sampler.close();
+    /** Where each VM runs is read from every host's hypervisor (the sampler), not from what agents report. */
+    private void demoFailure(DomainSampler sampler, LocalCluster cluster, List<String> vmIds) throws InterruptedException {
+        Map<String, String> hostOf = new LinkedHashMap<>();
+        for (String vm : vmIds) {
+            sampler.hostsRunning(vm).stream().findFirst().ifPresent(h -> hostOf.put(vm, h));
         }
+        String victim = cluster.runningHosts().stream()
+                .max(Comparator.comparingLong(h -> hostOf.values().stream().filter(h::equals).count()))
+                .orElseThrow();
+        List<String> victims = hostOf.entrySet().stream().filter(e -> e.getValue().equals(victim))
+                .map(Map.Entry::getKey).toList();
+        System.out.printf("%n== power loss: host %s with %d VMs ==%n", victim, victims.size());
+        failureAt = Instant.now();
+        cluster.powerLoss(victim);
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            boolean allElsewhere = victims.stream().allMatch(vm -> {
+                var hosts = sampler.hostsRunning(vm);
+                return hosts.size() == 1 && !hosts.contains(victim);
+            });
+            if (allElsewhere) {
+                double took = seconds(failureAt, Instant.now());
+                Thread.sleep(300); // let the last events of the timeline print
+                List<DomainSampler.DoubleRun> doubleRuns = sampler.doubleRuns();
+                System.out.printf("== all %d VMs of %s run elsewhere, %.2f s after the power loss; %s (%d samples) ==%n%n",
+                        victims.size(), victim, took, doubleRuns.isEmpty() ? "never on two hosts"
+                                : "SEEN ON TWO HOSTS: " + DomainSampler.describe(doubleRuns), sampler.samples());
+                return;
+            }
+            Thread.sleep(20);
+        }
+        System.out.println("== recovery did not finish within 60 s: see the incident at /api/v1/incidents ==");
     }
 
     private void print(ClusterEventTail.Seen seen) {
@@ -210,34 +207,15 @@ public final class LocalClusterMain {
         return ids;
     }
 
-    private static void awaitRunning(ClusterEventTail tail, List<String> vmIds, Duration timeout) throws InterruptedException {
+    private static void awaitRunning(DomainSampler sampler, List<String> vmIds, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            if (runningHosts(tail, Instant.EPOCH).keySet().containsAll(vmIds)) {
+            if (vmIds.stream().allMatch(vm -> sampler.hostsRunning(vm).size() == 1)) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("not every seeded VM reported running within " + timeout);
-    }
-
-    /** Where each VM runs, from the latest heartbeat of every host seen since {@code since}. */
-    static Map<String, String> runningHosts(ClusterEventTail tail, Instant since) {
-        Map<String, HostHeartbeat> latest = new LinkedHashMap<>();
-        for (ClusterEventTail.Seen seen : tail.seen()) {
-            if (seen.event() instanceof HostHeartbeat hb && !seen.at().isBefore(since)) {
-                latest.put(hb.hostId(), hb);
-            }
-        }
-        Map<String, String> hostOf = new LinkedHashMap<>();
-        latest.values().forEach(hb -> hb.domains().stream()
-                .filter(d -> d.state().isActive())
-                .forEach(d -> hostOf.put(d.vmId(), hb.hostId())));
-        return hostOf;
-    }
-
-    private static Map<String, String> currentHosts(ClusterEventTail tail) {
-        return runningHosts(tail, Instant.now().minusSeconds(2));
+        throw new IllegalStateException("not every seeded VM was running within " + timeout);
     }
 
     private static double seconds(Instant from, Instant to) {

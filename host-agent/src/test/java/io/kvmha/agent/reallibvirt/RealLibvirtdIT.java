@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kvmha.agent.EventTap;
-import io.kvmha.agent.HostAgentApplication;
-import io.kvmha.agent.core.DelegatingHypervisor;
-import io.kvmha.agent.core.Hypervisor;
-import io.kvmha.agent.kafka.HostCommandListener;
+import io.kvmha.agent.TestAgents;
 import io.kvmha.contracts.event.CommandResult;
 import io.kvmha.contracts.event.CommandResult.Outcome;
 import io.kvmha.contracts.event.DomainState;
@@ -40,12 +37,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.kafka.test.utils.ContainerTestUtils;
 
 /**
  * The agent against real libvirtd hosts ({@code qemu:///system} of two testbed hosts, each in its own
@@ -92,27 +86,9 @@ class RealLibvirtdIT {
                 "--spring.kafka.bootstrap-servers=" + brokers, "--kvmha.agent.libvirt-uri=" + testbed.uri(host),
                 "--kvmha.agent.metrics-interval=1s"));
         args.addAll(List.of(extra));
-        var builder = HostAgentApplication.builder();
-        builder.initializers(context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
-            @Override
-            public Object postProcessAfterInitialization(Object bean, String name) {
-                if (bean instanceof Hypervisor hypervisor && !(bean instanceof DelegatingHypervisor)) {
-                    return new DelegatingHypervisor(hypervisor) {
-                        @Override
-                        public void start(String uuid) {
-                            starts.incrementAndGet();
-                            super.start(uuid);
-                        }
-                    };
-                }
-                return bean;
-            }
-        }));
-        ConfigurableApplicationContext context = builder.run(args.toArray(String[]::new));
+        // Counts real starts, to prove a redelivered command does not start the domain twice.
+        ConfigurableApplicationContext context = TestAgents.start(args, starts);
         agents.add(context);
-        ContainerTestUtils.waitForAssignment(
-                context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer(HostCommandListener.LISTENER_ID),
-                Topic.HOST_COMMANDS.partitions());
         return context;
     }
 
