@@ -48,6 +48,7 @@ public final class RedfishBmcEmulator implements AutoCloseable {
         }
     }
     private static final String SYSTEMS = "/redfish/v1/Systems";
+    private static final String CONTROL = "/emulator/systems";
     private static final String RESET = "/Actions/ComputerSystem.Reset";
     private static final List<String> RESET_TYPES = List.of("On", "ForceOff", "GracefulShutdown", "ForceRestart", "PowerCycle");
     /** Longest an UNREACHABLE request is held before the connection is dropped. */
@@ -62,16 +63,18 @@ public final class RedfishBmcEmulator implements AutoCloseable {
     private final ExecutorService notifier;
     private final AtomicInteger requestCount = new AtomicInteger();
     private volatile Duration powerOffDelay = Duration.ZERO;
+    private volatile PowerSwitch powerSwitch;
 
-    private RedfishBmcEmulator(String user, String password, int port) throws IOException {
+    private RedfishBmcEmulator(InetAddress bind, String user, String password, int port) throws IOException {
         this.expectedAuthorization = "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        this.server = HttpServer.create(new InetSocketAddress(bind, port), 0);
         this.requests = Executors.newCachedThreadPool(daemon("bmc-emulator-http"));
         this.powerTimer = Executors.newSingleThreadScheduledExecutor(daemon("bmc-emulator-power"));
         this.notifier = Executors.newSingleThreadExecutor(daemon("bmc-emulator-notify"));
         server.setExecutor(requests);
         server.createContext("/redfish/v1", this::handle);
+        server.createContext(CONTROL, this::control);
     }
 
     /** Starts an emulator on 127.0.0.1 at an ephemeral port with the given credentials and systems (all powered on). */
@@ -81,8 +84,16 @@ public final class RedfishBmcEmulator implements AutoCloseable {
 
     /** Starts an emulator on 127.0.0.1:{@code port} (0 = ephemeral). */
     public static RedfishBmcEmulator start(int port, String user, String password, String... systemIds) {
+        return start(InetAddress.getLoopbackAddress(), port, user, password, systemIds);
+    }
+
+    /**
+     * Starts an emulator on {@code bind:port}: loopback, or a testbed address inside a network namespace the
+     * caller made (never an address other machines can reach).
+     */
+    public static RedfishBmcEmulator start(InetAddress bind, int port, String user, String password, String... systemIds) {
         try {
-            RedfishBmcEmulator bmc = new RedfishBmcEmulator(user, password, port);
+            RedfishBmcEmulator bmc = new RedfishBmcEmulator(bind, user, password, port);
             for (String id : systemIds) {
                 bmc.addSystem(id);
             }
@@ -100,9 +111,9 @@ public final class RedfishBmcEmulator implements AutoCloseable {
         return this;
     }
 
-    /** {@code http://127.0.0.1:port} */
+    /** {@code http://ADDRESS:port} */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort());
     }
 
     /** {@code http://127.0.0.1:port/redfish/v1/Systems/{id}}: what a fencing driver is configured with. */
@@ -137,6 +148,13 @@ public final class RedfishBmcEmulator implements AutoCloseable {
     /** Reset actions accepted for a system. */
     public int resetCount(String systemId) {
         return system(systemId).resets();
+    }
+
+    /**
+     * What really cuts and restores power (see {@link PowerSwitch}); without one, power changes are only states.
+     */
+    public void usePowerSwitch(PowerSwitch powerSwitch) {
+        this.powerSwitch = powerSwitch;
     }
 
     /** HTTP requests received, all systems. */
@@ -230,15 +248,101 @@ public final class RedfishBmcEmulator implements AutoCloseable {
         }
         system.countReset();
         log.info("BMC emulator system={} ResetType={}", system.id, resetType);
-        switch (resetType) {
-            case "On" -> system.power(PowerState.On);
-            case "ForceOff", "GracefulShutdown" -> powerOff(system);
-            default -> { // ForceRestart, PowerCycle: off and on again.
-                system.power(PowerState.Off);
-                system.power(PowerState.On);
+        PowerSwitch actuator = powerSwitch;
+        if (actuator != null) {
+            switchPower(system, actuator, resetType);
+        } else {
+            switch (resetType) {
+                case "On" -> system.power(PowerState.On);
+                case "ForceOff", "GracefulShutdown" -> powerOff(system);
+                default -> { // ForceRestart, PowerCycle: off and on again.
+                    system.power(PowerState.Off);
+                    system.power(PowerState.On);
+                }
             }
         }
         exchange.sendResponseHeaders(204, -1);
+    }
+
+    /**
+     * With a real switch the transition state is reported until the switch is done; a failed switch restores the
+     * previous state, so a client polling for {@code Off} never sees it unless the power really is off.
+     */
+    private void switchPower(SimulatedSystem system, PowerSwitch actuator, String resetType) {
+        PowerState before = system.power();
+        boolean off = !resetType.equals("On");
+        boolean on = !resetType.equals("ForceOff") && !resetType.equals("GracefulShutdown");
+        if (off && before != PowerState.Off) {
+            system.power(PowerState.PoweringOff);
+        } else if (!off) {
+            system.power(PowerState.PoweringOn);
+        }
+        powerTimer.execute(() -> {
+            try {
+                if (off && before != PowerState.Off) {
+                    actuator.powerOff(system.id);
+                    system.power(PowerState.Off);
+                }
+                if (on) {
+                    system.power(PowerState.PoweringOn);
+                    actuator.powerOn(system.id);
+                    system.power(PowerState.On);
+                }
+            } catch (Exception e) {
+                log.error("BMC emulator system={} ResetType={} failed: {}", system.id, resetType, e.getMessage());
+                system.power(before);
+            }
+        });
+    }
+
+    /**
+     * The emulator's own control resource (not Redfish): {@code GET /emulator/systems/ID} shows power, fault and
+     * resets; {@code POST} with {@code {"PowerState": "On"|"Off"}} records a power change that already happened
+     * (a host that lost power: no switch is called) and/or {@code {"Fault": "NONE"|"REFUSE"|"UNREACHABLE"}}.
+     * Same basic authentication as Redfish.
+     */
+    private void control(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!expectedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                error(exchange, 401, "Base.1.8.NoValidSession", "authentication required");
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            String id = path.startsWith(CONTROL + "/") ? path.substring(CONTROL.length() + 1) : "";
+            SimulatedSystem system = systems.get(id);
+            if (system == null) {
+                error(exchange, 404, "Base.1.8.ResourceMissingAtURI", "no system '" + id + "'; known: " + systems.keySet());
+                return;
+            }
+            if (exchange.getRequestMethod().equals("POST")) {
+                JsonNode node;
+                try (InputStream body = exchange.getRequestBody()) {
+                    node = json.readTree(body.readAllBytes());
+                } catch (RuntimeException e) {
+                    error(exchange, 400, "Base.1.8.MalformedJSON", "request body is not JSON");
+                    return;
+                }
+                try {
+                    PowerState power = node.has("PowerState") ? PowerState.valueOf(node.get("PowerState").asString()) : null;
+                    Fault fault = node.has("Fault") ? Fault.valueOf(node.get("Fault").asString()) : null;
+                    if (power != null) {
+                        system.power(power);
+                    }
+                    if (fault != null) {
+                        system.fault(fault);
+                    }
+                    log.info("BMC emulator system={} control: power={} fault={}", id, system.power(), system.fault());
+                } catch (IllegalArgumentException e) {
+                    error(exchange, 400, "Base.1.8.PropertyValueNotInList", e.getMessage());
+                    return;
+                }
+            } else if (!exchange.getRequestMethod().equals("GET")) {
+                error(exchange, 405, "Base.1.8.OperationNotAllowed", exchange.getRequestMethod() + " not allowed");
+                return;
+            }
+            send(exchange, 200, Map.of("Id", id, "PowerState", system.power().name(), "Fault", system.fault().name(),
+                    "Resets", system.resets()));
+        }
     }
 
     private void powerOff(SimulatedSystem system) {
@@ -287,15 +391,52 @@ public final class RedfishBmcEmulator implements AutoCloseable {
         };
     }
 
-    /** {@code java io.kvmha.bmc.RedfishBmcEmulator PORT USER PASSWORD SYSTEM...}: runs until killed. */
-    public static void main(String[] args) throws InterruptedException {
-        if (args.length < 4) {
-            System.err.println("usage: RedfishBmcEmulator PORT USER PASSWORD SYSTEM...");
-            System.exit(2);
+    /**
+     * Runs until killed: {@code RedfishBmcEmulator [--bind ADDRESS] --port PORT --user USER --password-file FILE
+     * [--power-command "CMD ARGS"] SYSTEM...}. With a power command, {@code CMD ARGS off|on SYSTEM} really cuts or
+     * restores the system's power before the BMC reports the new state.
+     */
+    public static void main(String[] args) throws Exception {
+        String bind = "127.0.0.1";
+        Integer port = null;
+        String user = null;
+        String passwordFile = null;
+        String powerCommand = null;
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            boolean hasValue = i + 1 < args.length;
+            switch (arg) {
+                case "--bind" -> bind = hasValue ? args[++i] : usage("--bind needs an address");
+                case "--port" -> port = Integer.valueOf(hasValue ? args[++i] : usage("--port needs a number"));
+                case "--user" -> user = hasValue ? args[++i] : usage("--user needs a name");
+                case "--password-file" -> passwordFile = hasValue ? args[++i] : usage("--password-file needs a path");
+                case "--power-command" -> powerCommand = hasValue ? args[++i] : usage("--power-command needs a command");
+                default -> {
+                    if (arg.startsWith("--")) {
+                        usage("unknown option " + arg);
+                    }
+                    ids.add(arg);
+                }
+            }
         }
-        String[] ids = java.util.Arrays.copyOfRange(args, 3, args.length);
-        RedfishBmcEmulator bmc = start(Integer.parseInt(args[0]), args[1], args[2], ids);
+        if (port == null || user == null || passwordFile == null || ids.isEmpty()) {
+            usage("--port, --user, --password-file and at least one SYSTEM are required");
+        }
+        String password = java.nio.file.Files.readString(java.nio.file.Path.of(passwordFile)).strip();
+        RedfishBmcEmulator bmc = start(InetAddress.getByName(bind), port, user, password, ids.toArray(String[]::new));
+        if (powerCommand != null) {
+            bmc.usePowerSwitch(new CommandPowerSwitch(List.of(powerCommand.trim().split("\\s+")), Duration.ofSeconds(60)));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(bmc::close));
         Thread.currentThread().join();
+    }
+
+    private static String usage(String problem) {
+        System.err.println("RedfishBmcEmulator: " + problem);
+        System.err.println("usage: RedfishBmcEmulator [--bind ADDRESS] --port PORT --user USER --password-file FILE "
+                + "[--power-command \"CMD ARGS\"] SYSTEM...");
+        System.exit(2);
+        return null;
     }
 }

@@ -106,6 +106,64 @@ class RedfishBmcEmulatorTest {
         assertThat(send(get(bmc.systemUri("h1"), "admin:s3cret")).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void withAPowerSwitchOffIsReportedOnlyAfterTheSwitchIsDone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path journal = dir.resolve("journal");
+        // A real command: records "off h1" after a pause, as a testbed kill of a host would take a moment.
+        bmc.usePowerSwitch(new CommandPowerSwitch(List.of("sh", "-c", "sleep 0.3; echo \"$0 $1\" >> " + journal),
+                Duration.ofSeconds(10)));
+
+        assertThat(send(reset("h1", "ForceOff")).statusCode()).isEqualTo(204);
+        assertThat(bmc.powerState("h1")).isEqualTo(PowerState.PoweringOff);
+        awaitPower("h1", PowerState.Off);
+        assertThat(java.nio.file.Files.readString(journal)).isEqualTo("off h1\n");
+
+        assertThat(send(reset("h1", "On")).statusCode()).isEqualTo(204);
+        awaitPower("h1", PowerState.On);
+        assertThat(java.nio.file.Files.readString(journal)).isEqualTo("off h1\non h1\n");
+    }
+
+    @Test
+    void aFailingSwitchLeavesThePowerOn() throws Exception {
+        bmc.usePowerSwitch(new CommandPowerSwitch(List.of("sh", "-c", "echo cannot reach the PDU; exit 3"),
+                Duration.ofSeconds(10)));
+
+        assertThat(send(reset("h1", "ForceOff")).statusCode()).isEqualTo(204);
+
+        awaitPower("h1", PowerState.On);
+    }
+
+    @Test
+    void theControlResourceRecordsPowerLossAndSwitchesFaults() throws Exception {
+        URI control = bmc.baseUri().resolve("/emulator/systems/h2");
+        assertThat(send(post(control, "{\"PowerState\":\"Off\",\"Fault\":\"REFUSE\"}", "admin:wrong")).statusCode())
+                .isEqualTo(401);
+
+        HttpResponse<String> changed = send(post(control, "{\"PowerState\":\"Off\",\"Fault\":\"REFUSE\"}", "admin:s3cret"));
+
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).contains("\"PowerState\":\"Off\"").contains("\"Fault\":\"REFUSE\"");
+        assertThat(bmc.powerState("h2")).isEqualTo(PowerState.Off);
+        assertThat(send(reset("h2", "On")).statusCode()).isEqualTo(500);
+        assertThat(send(post(control, "{\"Fault\":\"SOMETIMES\"}", "admin:s3cret")).statusCode()).isEqualTo(400);
+        assertThat(send(post(bmc.baseUri().resolve("/emulator/systems/h9"), "{}", "admin:s3cret")).statusCode())
+                .isEqualTo(404);
+    }
+
+    private void awaitPower(String system, PowerState expected) throws InterruptedException {
+        long until = System.currentTimeMillis() + 5000;
+        while (bmc.powerState(system) != expected && System.currentTimeMillis() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(bmc.powerState(system)).isEqualTo(expected);
+    }
+
+    private static HttpRequest post(URI uri, String body, String credentials) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("Authorization", basic(credentials))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
     private HttpResponse<String> send(HttpRequest request) throws Exception {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }

@@ -2,6 +2,7 @@ package io.kvmha.agent;
 
 import io.kvmha.agent.core.CommandAttribution;
 import io.kvmha.agent.core.CommandExecutor;
+import io.kvmha.agent.core.GuestBoot;
 import io.kvmha.agent.core.HeartbeatComposer;
 import io.kvmha.agent.core.Hypervisor;
 import io.kvmha.agent.core.InventoryComposer;
@@ -60,12 +61,16 @@ class AgentConfiguration {
         CommandExecutor executor = new CommandExecutor(properties.hostId(), hypervisor, agentClock,
                 properties.commandResultCacheSize(), attribution);
         executor.usePlacements(placements, properties.placementWait());
+        AgentProperties.Guest guest = properties.guest();
+        executor.useGuestBoot(new GuestBoot(guest.kernel() == null ? null : guest.kernel().toString(),
+                guest.serialLogDir() == null ? null : guest.serialLogDir().toString()));
         return executor;
     }
 
     @Bean
     InventoryComposer inventoryComposer(AgentProperties properties, HypervisorTarget target, Clock agentClock) {
-        return new InventoryComposer(properties.hostId(), target.simulated(), properties.labels(), agentClock);
+        return new InventoryComposer(properties.hostId(), target.simulated(), properties.labels(), agentClock,
+                properties.migrationUri() == null || properties.migrationUri().isBlank() ? null : properties.migrationUri());
     }
 
     /**

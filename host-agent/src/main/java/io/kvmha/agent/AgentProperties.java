@@ -37,6 +37,10 @@ import org.springframework.validation.annotation.Validated;
  * @param placementWait           how long DEFINE_AND_START waits for the placement generation it names to arrive
  *                                on {@code kvmha.placements}, for its NUMA claims (default 1 s); without it the
  *                                domain gets no NUMA tuning
+ * @param migrationUri            the libvirt URI other hosts reach this host at for live migration, published in the
+ *                                inventory (for example {@code qemu+tcp://10.0.0.12/system}); empty = not published,
+ *                                and the failover service falls back to {@code qemu+tcp://<host id>/system}
+ * @param guest                   boot image and serial log of disk-less guests (the testbed's); empty by default
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.agent")
@@ -57,10 +61,22 @@ public record AgentProperties(
         @DefaultValue("true") boolean selfFenceEnabled,
         @DefaultValue("5s") @NotNull Duration metricsInterval,
         @DefaultValue("1s") @NotNull Duration placementWait,
-        @DefaultValue("2s") @NotNull Duration domainRefreshInterval) {
+        @DefaultValue("2s") @NotNull Duration domainRefreshInterval,
+        String migrationUri,
+        @DefaultValue @NotNull Guest guest) {
 
     public AgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /**
+     * Disk-less guests booted from one image every host can read, for labs and the testbed.
+     *
+     * @param kernel       kernel image passed to every domain as {@code <kernel>}; empty = none
+     * @param serialLogDir directory on storage every host shares; a VM's first serial port is appended to
+     *                     {@code <dir>/<vm id>.log}; empty = no serial port
+     */
+    public record Guest(Path kernel, Path serialLogDir) {
     }
 
     /**

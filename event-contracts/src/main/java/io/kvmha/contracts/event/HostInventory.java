@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * What a host is: its NUMA topology, capacity and software. Published on start and when it changes;
  * compacted by host id, so the latest inventory of every host is always readable.
  *
- * @param simulated true when the topology comes from configuration (libvirt test driver), not hardware
+ * @param simulated    true when the topology comes from configuration (libvirt test driver), not hardware
+ * @param migrationUri the libvirt URI other hosts reach this one at for live migration (for example
+ *                     {@code qemu+tcp://10.0.0.12/system}); null when the agent was not told one
  */
 public record HostInventory(
         String hostId,
@@ -24,13 +26,23 @@ public record HostInventory(
         @Nullable String hypervisorVersion,
         boolean simulated,
         Map<String, String> labels,
-        Instant observedAt) implements KvmHaEvent {
+        Instant observedAt,
+        @Nullable String migrationUri) implements KvmHaEvent {
 
     public HostInventory {
         Required.field(hostId, "hostId");
         Required.field(observedAt, "observedAt");
         numaCells = Required.list(numaCells);
         labels = Required.map(labels);
+    }
+
+    /** An inventory without a migration URI (agents before it existed). */
+    public HostInventory(String hostId, @Nullable String hostUuid, @Nullable String libvirtUri, @Nullable String cpuModel,
+                         int cpus, long memoryBytes, List<NumaCell> numaCells, @Nullable String hypervisorType,
+                         @Nullable String libvirtVersion, @Nullable String hypervisorVersion, boolean simulated,
+                         Map<String, String> labels, Instant observedAt) {
+        this(hostId, hostUuid, libvirtUri, cpuModel, cpus, memoryBytes, numaCells, hypervisorType, libvirtVersion,
+                hypervisorVersion, simulated, labels, observedAt, null);
     }
 
     @Override

@@ -46,6 +46,11 @@ public final class CommandExecutor {
     private final Duration pollInterval;
     private PlacementBook placements;
     private Duration placementWait = Duration.ZERO;
+    private GuestBoot guestBoot = GuestBoot.NONE;
+    /** When this agent began: a command issued before it may be a redelivery from the host's previous life. */
+    private final Instant startedAt;
+    /** How long a start issued before this agent began waits for the placement replay to confirm it (default 5 s). */
+    private Duration catchUpWait = Duration.ofSeconds(5);
 
     /** Waits between polls of a shutdown or migration; tests pass one that advances a virtual clock. */
     @FunctionalInterface
@@ -69,6 +74,7 @@ public final class CommandExecutor {
         this.attribution = attribution;
         this.pause = pause;
         this.pollInterval = pollInterval;
+        this.startedAt = clock.instant();
     }
 
     /**
@@ -78,6 +84,17 @@ public final class CommandExecutor {
     public synchronized void usePlacements(PlacementBook book, Duration wait) {
         this.placements = book;
         this.placementWait = wait;
+    }
+
+    /** As {@link #usePlacements(PlacementBook, Duration)}, with the wait for the placement replay after a restart. */
+    public synchronized void usePlacements(PlacementBook book, Duration wait, Duration catchUpWait) {
+        usePlacements(book, wait);
+        this.catchUpWait = catchUpWait;
+    }
+
+    /** How disk-less guests defined from now on boot and log their serial port. */
+    public synchronized void useGuestBoot(GuestBoot boot) {
+        this.guestBoot = boot;
     }
 
     /** What happened to one command, for the caller to publish and log. */
@@ -152,9 +169,10 @@ public final class CommandExecutor {
                 if (existing.isPresent() && existing.get().isActive()) {
                     return "already " + existing.get().state() + "; not started again";
                 }
+                refuseIfStale(command);
                 Optional<Placement> placement = placement(command);
                 List<Placement.NumaClaim> claims = placement.map(Placement::numaClaims).orElse(List.of());
-                hypervisor.define(DomainXmlBuilder.toXml(command.spec(), hypervisor.domainType(), claims));
+                hypervisor.define(DomainXmlBuilder.toXml(command.spec(), hypervisor.domainType(), claims, guestBoot));
                 if (command.spec().haPolicy().isProtected()) {
                     hypervisor.setAutostart(vmId, false);
                 }
@@ -168,6 +186,9 @@ public final class CommandExecutor {
             case START -> {
                 if (existing.isPresent() && existing.get().isActive()) {
                     return "already " + existing.get().state() + "; not started again";
+                }
+                if (command.placementGeneration() > 0) {
+                    refuseIfStale(command);
                 }
                 hypervisor.start(vmId);
                 return "started";
@@ -212,6 +233,30 @@ public final class CommandExecutor {
             }
         }
         throw new IllegalStateException("unknown action " + command.action());
+    }
+
+    /**
+     * Never starts a VM whose placement moved on: the command may be a redelivery from before this host died, and
+     * the VM may already run elsewhere. A command issued before this agent began waits for the placement replay.
+     */
+    private void refuseIfStale(HostCommand command) {
+        if (placements == null) {
+            return;
+        }
+        try {
+            if (command.issuedAt().isBefore(startedAt) && !placements.awaitCaughtUp(catchUpWait)) {
+                throw new Refused("issued at " + command.issuedAt() + ", before this agent started at " + startedAt
+                        + ", and the placements could not be read within " + catchUpWait.toMillis()
+                        + " ms to confirm the VM is still wanted here");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused("interrupted while confirming the placement");
+        }
+        Optional<String> stale = placements.supersession(command.vmId(), command.placementGeneration());
+        if (stale.isPresent()) {
+            throw new Refused("stale command, not started: " + stale.get());
+        }
     }
 
     private Optional<Placement> placement(HostCommand command) {

@@ -33,6 +33,11 @@ public final class DomainXmlBuilder {
      * vCPUs) and hugepages per guest cell in {@code <memoryBacking>}. No claims: no NUMA tuning at all.
      */
     public static String toXml(VmSpec spec, DomainType type, List<Placement.NumaClaim> claims) {
+        return toXml(spec, type, claims, GuestBoot.NONE);
+    }
+
+    /** As {@link #toXml(VmSpec, DomainType, List)}, booting the given kernel and logging the serial port to a file. */
+    public static String toXml(VmSpec spec, DomainType type, List<Placement.NumaClaim> claims, GuestBoot boot) {
         StringBuilder xml = new StringBuilder(1024);
         xml.append("<domain type='").append(type.xmlName()).append("'>\n");
         xml.append("  <name>").append(escape(spec.name())).append("</name>\n");
@@ -55,6 +60,9 @@ public final class DomainXmlBuilder {
         }
         xml.append("  <os>\n");
         xml.append("    <type>hvm</type>\n");
+        if (boot.kernel() != null) {
+            xml.append("    <kernel>").append(escape(boot.kernel())).append("</kernel>\n");
+        }
         xml.append("  </os>\n");
         // ACPI, so that a graceful shutdown (the power button) reaches a guest OS that listens for it.
         xml.append("  <features>\n    <acpi/>\n  </features>\n");
@@ -69,6 +77,12 @@ public final class DomainXmlBuilder {
         xml.append("  <on_poweroff>destroy</on_poweroff>\n");
         xml.append("  <on_reboot>restart</on_reboot>\n");
         xml.append("  <on_crash>destroy</on_crash>\n");
+        if (boot.serialLogDir() != null) {
+            // append='on': a migrated guest's destination QEMU opens the same file; its output continues there.
+            xml.append("  <devices>\n    <serial type='file'>\n      <source path='")
+                    .append(escape(boot.serialLog(spec.vmId()))).append("' append='on'/>\n")
+                    .append("      <target port='0'/>\n    </serial>\n  </devices>\n");
+        }
         xml.append("</domain>\n");
         return xml.toString();
     }

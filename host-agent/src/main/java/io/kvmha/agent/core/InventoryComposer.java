@@ -22,9 +22,17 @@ public final class InventoryComposer {
     private final Optional<SimulatedTopology> simulated;
     private final Map<String, String> labels;
     private final Clock clock;
+    private final String migrationUri;
 
     public InventoryComposer(String hostId, Optional<SimulatedTopology> simulated, Map<String, String> labels,
                              Clock clock) {
+        this(hostId, simulated, labels, clock, null);
+    }
+
+    /** @param migrationUri where peers reach this host for live migration; null = not published */
+    public InventoryComposer(String hostId, Optional<SimulatedTopology> simulated, Map<String, String> labels,
+                             Clock clock, String migrationUri) {
+        this.migrationUri = migrationUri;
         this.hostId = hostId;
         this.simulated = simulated;
         this.labels = Map.copyOf(labels);
@@ -42,7 +50,7 @@ public final class InventoryComposer {
         }
         return new HostInventory(hostId, hostUuid, libvirtUri, host.cpuModel(), cpus, memory, cells,
                 host.hypervisorType(), host.libvirtVersion(), host.hypervisorVersion(), simulated.isPresent(),
-                labels, clock.instant());
+                labels, clock.instant(), migrationUri);
     }
 
     /** Whether {@code current} differs from {@code previous} in what the host is. */
@@ -57,6 +65,7 @@ public final class InventoryComposer {
                 .toList();
         return new HostInventory(inventory.hostId(), inventory.hostUuid(), inventory.libvirtUri(), inventory.cpuModel(),
                 inventory.cpus(), inventory.memoryBytes(), cells, inventory.hypervisorType(), inventory.libvirtVersion(),
-                inventory.hypervisorVersion(), inventory.simulated(), inventory.labels(), Instant.EPOCH);
+                inventory.hypervisorVersion(), inventory.simulated(), inventory.labels(), Instant.EPOCH,
+                inventory.migrationUri());
     }
 }

@@ -1,5 +1,7 @@
 package io.kvmha.agent.kafka;
 
+import static io.kvmha.agent.kafka.StaticMembership.STATIC_MEMBER;
+
 import io.kvmha.agent.AgentProperties;
 import io.kvmha.agent.core.SelfFencing;
 import io.kvmha.contracts.event.HostHealthChange;
@@ -33,7 +35,7 @@ public class MaintenanceListener extends ReplayFromStart {
 
     @KafkaListener(id = LISTENER_ID, topics = Topic.Names.HOST_HEALTH,
             groupId = "host-agent-${kvmha.agent.host-id}-health", clientIdPrefix = "host-agent-${kvmha.agent.host-id}-health",
-            properties = "auto.offset.reset=earliest")
+            properties = {"auto.offset.reset=earliest", STATIC_MEMBER})
     public void on(@Payload(required = false) HostHealthChange change) {
         if (change == null || !hostId.equals(change.hostId())) {
             return;

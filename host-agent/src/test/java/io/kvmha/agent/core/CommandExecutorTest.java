@@ -66,6 +66,40 @@ class CommandExecutorTest {
     }
 
     @Test
+    void aStartWhosePlacementMovedOnIsRefusedAndNothingStarts() {
+        PlacementBook book = new PlacementBook("h1");
+        executor.usePlacements(book, Duration.ZERO, Duration.ZERO);
+        book.put(new io.kvmha.contracts.event.Placement(VM, "h1", 1, java.util.List.of(), "create", null, T0));
+        book.put(new io.kvmha.contracts.event.Placement(VM, "h2", 2, java.util.List.of(), "recovered", "inc-2", T0));
+
+        CommandResult result = handle(command(Action.DEFINE_AND_START, "h1"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(result.error()).contains("stale command").contains("superseded by generation 2 on h2");
+        assertThat(hypervisor.starts).hasValue(0);
+        assertThat(hypervisor.definedXml).isEmpty();
+    }
+
+    @Test
+    void aStartIssuedBeforeTheAgentBeganWaitsForThePlacementsAndIsRefusedWithoutThem() {
+        PlacementBook book = new PlacementBook("h1");
+        clock.advance(Duration.ofSeconds(30));
+        CommandExecutor restarted = new CommandExecutor("h1", hypervisor, clock, 3, attribution);
+        restarted.usePlacements(book, Duration.ZERO, Duration.ofMillis(20));
+
+        CommandResult unconfirmed = restarted.handle(command(Action.DEFINE_AND_START, "h1")).orElseThrow().result();
+
+        assertThat(unconfirmed.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(unconfirmed.error()).contains("before this agent started");
+        assertThat(hypervisor.starts).hasValue(0);
+
+        book.put(new io.kvmha.contracts.event.Placement(VM, "h1", 1, java.util.List.of(), "create", null, T0));
+        book.markCaughtUp();
+        assertThat(restarted.handle(command(Action.DEFINE_AND_START, "h1")).orElseThrow().result().outcome())
+                .as("confirmed by the replayed placement").isEqualTo(Outcome.SUCCEEDED);
+    }
+
+    @Test
     void redeliveredCommandGetsItsFirstResultAndIsNotExecutedAgain() {
         HostCommand command = command(Action.DEFINE_AND_START, "h1");
         CommandExecutor.Handling first = executor.handle(command).orElseThrow();

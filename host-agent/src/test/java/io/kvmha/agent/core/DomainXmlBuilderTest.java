@@ -50,6 +50,23 @@ class DomainXmlBuilderTest {
     }
 
     @Test
+    void bootsTheGivenKernelAndAppendsTheSerialPortToTheSharedLog() throws Exception {
+        Document doc = parse(DomainXmlBuilder.toXml(SPEC, DomainType.KVM, java.util.List.of(),
+                new GuestBoot("/shared/counter.img", "/shared/serial")));
+        assertThat(xpath(doc, "/domain/os/kernel")).isEqualTo("/shared/counter.img");
+        assertThat(xpath(doc, "/domain/devices/serial/@type")).isEqualTo("file");
+        assertThat(xpath(doc, "/domain/devices/serial/source/@path")).isEqualTo("/shared/serial/" + SPEC.vmId() + ".log");
+        assertThat(xpath(doc, "/domain/devices/serial/source/@append")).isEqualTo("on");
+    }
+
+    @Test
+    void withoutGuestBootThereIsNoKernelAndNoDevice() throws Exception {
+        Document doc = parse(DomainXmlBuilder.toXml(SPEC, DomainType.KVM));
+        assertThat(xpath(doc, "count(/domain/os/kernel)")).isEqualTo("0");
+        assertThat(xpath(doc, "count(/domain/devices)")).isEqualTo("0");
+    }
+
+    @Test
     void isAPureFunction() {
         assertThat(DomainXmlBuilder.toXml(SPEC, DomainType.KVM)).isEqualTo(DomainXmlBuilder.toXml(SPEC, DomainType.KVM));
     }

@@ -18,7 +18,7 @@ public final class LibvirtTestbed implements AutoCloseable {
 
     static final Path SCRIPT = locateScript();
     /** The script's default state directory: one testbed per machine at a time. */
-    static final Path DIR = Path.of("/tmp/kvmha-testbed");
+    static final Path DIR = Path.of("/tmp/kvmha-libvirt-hosts");
 
     private final int hosts;
 
@@ -74,7 +74,7 @@ public final class LibvirtTestbed implements AutoCloseable {
 
     /** The URI another host's libvirtd uses to reach this one (peer-to-peer migration, inside the testbed). */
     public String migrationUri(String host) {
-        return "qemu+tcp://10.254.77." + (10 + Integer.parseInt(host.substring(1))) + "/system";
+        return "qemu+tcp://10.254.78." + (10 + Integer.parseInt(host.substring(1))) + "/system";
     }
 
     public void killLibvirtd(String host) {

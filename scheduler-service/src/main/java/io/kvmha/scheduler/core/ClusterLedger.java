@@ -261,10 +261,11 @@ public final class ClusterLedger {
     }
 
     /** Whether any VM in an affinity group is placed, and where: null when none is. */
-    String affinityHost(String group) {
+    /** The first host not in {@code excluded} that runs a member of the affinity group, or null. */
+    String affinityHost(String group, java.util.Set<String> excluded) {
         String key = HostLedger.affinityKey(group);
         for (HostLedger host : ordered) {
-            if (host.groupCount(key) > 0) {
+            if (host.groupCount(key) > 0 && !excluded.contains(host.hostId())) {
                 return host.hostId();
             }
         }

@@ -64,7 +64,7 @@ public final class PlacementEngine {
      */
     public PlacementDecision place(VmSpec vm, ClusterLedger ledger, Set<String> excluded, Integer cells) {
         HostLedger[] hosts = ledger.hostArray();
-        List<String> affinityHosts = affinityHosts(vm, ledger);
+        List<String> affinityHosts = affinityHosts(vm, ledger, excluded);
         if (affinityHosts == null) {
             return new PlacementDecision.NoHostFits(vm, head(vm) + ": its affinity groups are placed on different hosts",
                     Map.of(PlacementDecision.Cause.AFFINITY, hosts.length));
@@ -104,7 +104,7 @@ public final class PlacementEngine {
      */
     public PlacementDecision firstFit(VmSpec vm, ClusterLedger ledger, Set<String> excluded, int start) {
         HostLedger[] hosts = ledger.hostArray();
-        List<String> affinityHosts = affinityHosts(vm, ledger);
+        List<String> affinityHosts = affinityHosts(vm, ledger, excluded);
         if (affinityHosts == null || hosts.length == 0) {
             return new PlacementDecision.NoHostFits(vm, head(vm) + (hosts.length == 0 ? ": no hosts known"
                     : ": its affinity groups are placed on different hosts"), Map.of());
@@ -137,13 +137,17 @@ public final class PlacementEngine {
         return new PlacementDecision.NoHostFits(vm, explain(vm, hosts.length, first), first.counts());
     }
 
-    private static List<String> affinityHosts(VmSpec vm, ClusterLedger ledger) {
+    /**
+     * Where the VM's affinity groups already run; members on excluded hosts (failed, drained) do not anchor the
+     * group, since they are moving too: the first member placed elsewhere becomes the anchor for the others.
+     */
+    private static List<String> affinityHosts(VmSpec vm, ClusterLedger ledger, Set<String> excluded) {
         if (vm.affinityGroups().isEmpty()) {
             return List.of();
         }
         List<String> where = new ArrayList<>();
         for (String group : vm.affinityGroups()) {
-            String host = ledger.affinityHost(group);
+            String host = ledger.affinityHost(group, excluded);
             if (host != null && !where.contains(host)) {
                 where.add(host);
             }

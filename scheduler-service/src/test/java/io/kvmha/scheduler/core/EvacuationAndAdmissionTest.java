@@ -56,6 +56,30 @@ class EvacuationAndAdmissionTest {
     }
 
     @Test
+    void anAffinityGroupIsAdmittedUnderTheReserveAndMovesTogetherWhenItsHostFails() {
+        view.applyInventory(numaHost("h1", 1, 8, 8192, 0, Map.of()));
+        view.applyInventory(numaHost("h2", 1, 8, 8192, 0, Map.of()));
+        view.applyInventory(numaHost("h3", 1, 8, 8192, 0, Map.of()));
+        Placer placer = placer(TierQuotas.NONE, 1);
+        for (String name : List.of("g1", "g2", "g3")) {
+            VmSpec member = new VmSpec("id-" + name, name, 1, 512, Tier.GOLD, HaPolicy.RESTART, 0, Map.of(), Fixtures.T0,
+                    null, null, null, null, List.of("web"), List.of(), Map.of());
+            // The reserve check evacuates the group's own host in simulation: its members there must not anchor it.
+            assertThat(placer.admit(member)).isInstanceOf(Admission.Admitted.class);
+        }
+        String home = view.read(l -> l.placement("id-g1").orElseThrow().hostId());
+        assertThat(List.of("id-g2", "id-g3")).allMatch(id -> view.read(l -> l.placement(id).orElseThrow().hostId()).equals(home));
+
+        down(home);
+        EvacuationOutcome outcome = placer.evacuate("r1", "i1", Set.of(home)).outcome();
+
+        assertThat(outcome.unplaced()).isEmpty();
+        assertThat(outcome.moves()).hasSize(3);
+        assertThat(outcome.moves().stream().map(EvacuationOutcome.Move::targetHostId).distinct().toList())
+                .as("the group lands together on one survivor").hasSize(1).doesNotContain(home);
+    }
+
+    @Test
     void tierQuotaRefusesAtCreateAndGoldMayBorrowDuringFailover() {
         view.applyInventory(numaHost("h1", 1, 8, 4096, 0, Map.of()));
         view.applyInventory(numaHost("h2", 1, 8, 4096, 0, Map.of()));
