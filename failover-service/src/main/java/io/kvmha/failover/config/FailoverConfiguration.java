@@ -32,7 +32,7 @@ public class FailoverConfiguration {
     @Bean
     FailoverEngine failoverEngine(Clock clock, FailureDetector detector, FailoverProperties properties) {
         return new FailoverEngine(clock, properties.thresholds(), detector, properties.recoveryPolicy(),
-                properties.fencing().policy(), properties.massFailure().policy(), properties.crashRestart().policy(),
+                properties.fencing().policy(), properties.massFailure().policy(), properties.crashRestart().policy(), properties.drain().policy(),
                 () -> UUID.randomUUID().toString());
     }
 }

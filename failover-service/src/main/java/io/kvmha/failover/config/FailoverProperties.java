@@ -37,6 +37,16 @@ import org.springframework.validation.annotation.Validated;
  * @param massFailure         the mass-failure guard
  * @param fencing             fencing drivers and the self-fence fallback
  * @param crashRestart        VM-level HA: restarts of a crashed VM on its host
+ * @param planTimeout         an evacuation request without a plan after this long is sent again, same request id
+ *                            (default 10 s)
+ * @param planAttempts        evacuation requests sent before a critical {@code KvmHaEvacuationPlanMissing} alert
+ *                            (default 3); the incident stays open
+ * @param maxStartHosts       hosts a recovered VM's start is tried on (each failure re-placed by the scheduler,
+ *                            excluding the hosts that failed) before a critical {@code KvmVmRecoveryFailed} (default 3)
+ * @param startTimeout        a start command without a final result after this long counts as failed, and a drain move
+ *                            not heard of for this long is FAILED (default 90 s;
+ *                            must exceed command-deadline, after which agents refuse the command)
+ * @param drain               how the scheduler's drains and migrations are carried out
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.failover")
@@ -51,7 +61,12 @@ public record FailoverProperties(
         @DefaultValue @Valid Phi phi,
         @DefaultValue @Valid MassFailure massFailure,
         @DefaultValue @Valid Fencing fencing,
-        @DefaultValue @Valid CrashRestart crashRestart) {
+        @DefaultValue @Valid CrashRestart crashRestart,
+        @DefaultValue("10s") @DurationMin(millis = 100) Duration planTimeout,
+        @DefaultValue("3") @Min(1) int planAttempts,
+        @DefaultValue("3") @Min(1) int maxStartHosts,
+        @DefaultValue("90s") @DurationMin(seconds = 1) Duration startTimeout,
+        @DefaultValue @Valid Drain drain) {
 
     @ConstructorBinding
     public FailoverProperties {
@@ -59,6 +74,19 @@ public record FailoverProperties(
             throw new IllegalArgumentException("kvmha.failover.down-after (" + downAfter
                     + ") must exceed kvmha.failover.suspect-after (" + suspectAfter + ")");
         }
+        if (startTimeout != null && commandDeadline != null && startTimeout.compareTo(commandDeadline) <= 0) {
+            throw new IllegalArgumentException("kvmha.failover.start-timeout (" + startTimeout
+                    + ") must exceed kvmha.failover.command-deadline (" + commandDeadline + ")");
+        }
+    }
+
+    /** The settings before plan timeouts, start retries and scheduler-driven drains, with their defaults. */
+    public FailoverProperties(Duration suspectAfter, Duration downAfter, Duration tickInterval, int maxConcurrentStarts,
+                              Duration commandDeadline, int maxStartsPerHost, Detector detector, Phi phi,
+                              MassFailure massFailure, Fencing fencing, CrashRestart crashRestart) {
+        this(suspectAfter, downAfter, tickInterval, maxConcurrentStarts, commandDeadline, maxStartsPerHost, detector, phi,
+                massFailure, fencing, crashRestart, Duration.ofSeconds(10), 3, 3, commandDeadline.plusSeconds(30),
+                Drain.DEFAULTS);
     }
 
     /** The walking-skeleton settings, with defaults for everything added since. */
@@ -73,7 +101,8 @@ public record FailoverProperties(
     }
 
     public RecoveryPolicy recoveryPolicy() {
-        return new RecoveryPolicy(maxConcurrentStarts, maxStartsPerHost, commandDeadline, RecoveryPolicy.SERVICE);
+        return new RecoveryPolicy(maxConcurrentStarts, maxStartsPerHost, commandDeadline, RecoveryPolicy.SERVICE,
+                planTimeout, planAttempts, maxStartHosts, startTimeout);
     }
 
     public enum Detector { PHI_ACCRUAL, FIXED }
@@ -105,16 +134,20 @@ public record FailoverProperties(
      * @param maxSilentShare share of hosts that may go silent within the window before nothing is fenced (default 0.3)
      * @param minSilentHosts fewest silent hosts that engage the guard (default 2): one dead host is always recovered
      * @param window         how recent a silence counts (default 60 s)
+     * @param hold           a host judged dead stays SUSPECT this long before it is declared DOWN (default 500 ms), so
+     *                       hosts failing a moment apart are judged together; adds this much to every recovery
+     *                       (0 turns it off)
      */
     public record MassFailure(
             @DefaultValue("0.3") @DecimalMin("0.01") @DecimalMax("0.99") double maxSilentShare,
             @DefaultValue("2") @Min(1) int minSilentHosts,
-            @DefaultValue("60s") @DurationMin(seconds = 1) Duration window) {
+            @DefaultValue("60s") @DurationMin(seconds = 1) Duration window,
+            @DefaultValue("500ms") @NotNull @DurationMin(millis = 0) Duration hold) {
 
-        static final MassFailure DEFAULTS = new MassFailure(0.3, 2, Duration.ofSeconds(60));
+        static final MassFailure DEFAULTS = new MassFailure(0.3, 2, Duration.ofSeconds(60), Duration.ofMillis(500));
 
         public MassFailurePolicy policy() {
-            return new MassFailurePolicy(maxSilentShare, minSilentHosts, window);
+            return new MassFailurePolicy(maxSilentShare, minSilentHosts, window, hold);
         }
     }
 
@@ -165,6 +198,21 @@ public record FailoverProperties(
 
         public io.kvmha.failover.core.CrashRestartPolicy policy() {
             return new io.kvmha.failover.core.CrashRestartPolicy(maxRestarts, window);
+        }
+    }
+
+    /**
+     * @param parallelism live migrations in flight at once per drained host (default 2)
+     * @param deadline    moves not started within this of the drain's start are not started (default 10 min); move
+     *                    placements older than this, read on start-up, are not acted on
+     */
+    public record Drain(@DefaultValue("2") @Min(1) int parallelism,
+                        @DefaultValue("10m") @DurationMin(seconds = 1) Duration deadline) {
+
+        static final Drain DEFAULTS = new Drain(2, Duration.ofMinutes(10));
+
+        public io.kvmha.failover.core.DrainPolicy policy() {
+            return new io.kvmha.failover.core.DrainPolicy(parallelism, deadline);
         }
     }
 

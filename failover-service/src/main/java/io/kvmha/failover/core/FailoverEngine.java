@@ -38,9 +38,10 @@ public final class FailoverEngine {
     /** A rejoin command not yet reflected in the host's heartbeats is issued again after this long. */
     static final Duration REJOIN_RETRY = Duration.ofSeconds(5);
     /**
-     * A rejoining host stays RECOVERING this long, libvirt connected, before it may be ONLINE: its agent's
-     * first heartbeats can precede its first full domain listing (refreshed every 2 s), and a stale
-     * definition must not slip through behind an early, empty list.
+     * Fallback for agents whose heartbeats do not say {@code domainsComplete} (older agents): a rejoining host
+     * stays RECOVERING this long, libvirt connected, before it may be ONLINE, because such an agent's first
+     * heartbeats can precede its first full domain listing (refreshed every 2 s), and a stale definition must
+     * not slip through behind an early, empty list. Agents that say {@code domainsComplete} are not timed.
      */
     static final Duration REJOIN_SETTLE = Duration.ofMillis(2500);
 
@@ -57,7 +58,8 @@ public final class FailoverEngine {
     private final Map<String, VmSpec> specs = new HashMap<>();
     private final VmCrashRestarter crashes;
     private final DrainOrchestrator drains;
-    private final Map<String, String> libvirtUris = new HashMap<>();
+    private final DrainPolicy drainPolicy;
+    private final MigrationUris migrationUris = new MigrationUris();
     /** Per rejoining host: vmId -> when its cleanup commands were issued. */
     private final Map<String, Map<String, Instant>> rejoinIssued = new HashMap<>();
 
@@ -74,6 +76,13 @@ public final class FailoverEngine {
     public FailoverEngine(InstantSource clock, DetectionThresholds thresholds, FailureDetector detector,
                           RecoveryPolicy policy, FencingPolicy fencing, MassFailurePolicy massFailure,
                           CrashRestartPolicy crashRestarts, Supplier<String> ids) {
+        this(clock, thresholds, detector, policy, fencing, massFailure, crashRestarts, DrainPolicy.DEFAULT, ids);
+    }
+
+    public FailoverEngine(InstantSource clock, DetectionThresholds thresholds, FailureDetector detector,
+                          RecoveryPolicy policy, FencingPolicy fencing, MassFailurePolicy massFailure,
+                          CrashRestartPolicy crashRestarts, DrainPolicy drainPolicy, Supplier<String> ids) {
+        this.drainPolicy = drainPolicy;
         this.crashes = new VmCrashRestarter(crashRestarts, policy, ids);
         this.drains = new DrainOrchestrator(clock, policy, ids);
         this.clock = clock;
@@ -158,13 +167,17 @@ public final class FailoverEngine {
         if (stale.isEmpty()) {
             Instant recoveringSince = state == HostState.FENCED ? now
                     : health.health(host).map(HostHealth::since).orElse(now);
-            if (heartbeat.libvirt() != HostHeartbeat.LibvirtConnectivity.CONNECTED
-                    || now.isBefore(recoveringSince.plus(REJOIN_SETTLE))) {
+            boolean complete = heartbeat.domainsComplete() != null
+                    ? heartbeat.domainsComplete()
+                    : !now.isBefore(recoveringSince.plus(REJOIN_SETTLE));
+            if (heartbeat.libvirt() != HostHeartbeat.LibvirtConnectivity.CONNECTED || !complete) {
                 return actions.build();
             }
             rejoinIssued.remove(host);
             HealthTransition online = health.move(host, HostState.ONLINE, List.of("rejoined: no domain of a VM placed "
-                    + "elsewhere is defined (heartbeat seq " + heartbeat.sequence() + ")"), now);
+                    + "elsewhere is defined (heartbeat seq " + heartbeat.sequence() + ", "
+                    + (heartbeat.domainsComplete() != null ? "complete domain listing"
+                    : "no listing flag: after " + REJOIN_SETTLE.toMillis() + " ms settle") + ")"), now);
             return actions.publish(healthChange(online, null))
                     .note(OperatorNote.info("host=" + host + " RECOVERING -> ONLINE: " + online.evidence().get(0)))
                     .build();
@@ -223,7 +236,7 @@ public final class FailoverEngine {
                                 + transition.to() + ": " + evidence));
             }
         }
-        actions.add(drains.tick(now));
+        actions.add(drains.tick(now, migrationUris::of, specs::get, this::generation)).add(recovery.tick(now));
         for (String host : recovery.selfFenceDue(now)) {
             actions.add(fenced(host, "self-fence deadline passed: no heartbeat for "
                     + HeartbeatFailureDetector.seconds(Duration.between(lastHeartbeatAt(host, now), now))
@@ -361,6 +374,58 @@ public final class FailoverEngine {
                 .build();
     }
 
+    /**
+     * An operator fences a host: it is declared DOWN on the operator's word, an incident opens, and the host is
+     * fenced through its drivers (then its VMs are recovered elsewhere, as for any failure). A host this service
+     * believes alive (ONLINE, SUSPECT, MAINTENANCE) is fenced only with {@code force}; a host already fencing,
+     * fenced or rejoining never (IllegalStateException); an unknown host: IllegalArgumentException.
+     */
+    public synchronized OperatorFence fence(String hostId, boolean force, String reason, String operator) {
+        HostState state = health.health(hostId).map(HostHealth::state).orElse(null);
+        if (state == null && !knownHosts.contains(hostId)) {
+            throw new IllegalArgumentException("host " + hostId + " is unknown to this failover instance");
+        }
+        String incidentId = recovery.openIncident(hostId).map(IncidentSnapshot::incidentId).orElse(null);
+        if (state == HostState.FENCING || state == HostState.FENCED || state == HostState.RECOVERING) {
+            throw new IllegalStateException("host " + hostId + " is " + state
+                    + (incidentId == null ? "" : " (incident " + incidentId + ")") + "; it is not fenced again");
+        }
+        boolean alive = state == HostState.ONLINE || state == HostState.SUSPECT || state == HostState.MAINTENANCE;
+        if (alive && !force) {
+            throw new IllegalStateException("host " + hostId + " is " + state + ": it looks alive; fence it with force=true "
+                    + "if you know it must go");
+        }
+        Instant now = clock.instant();
+        String who = operator == null || operator.isBlank() ? "an operator" : operator;
+        String why = "fenced on request of " + who + (force ? " (force)" : "") + ", host was " + (state == null ? "not heard since start-up" : state)
+                + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        Instant lastHeartbeat = lastHeartbeatAt(hostId, now);
+        HealthTransition down;
+        if (state == null) {
+            down = health.adopt(hostId, HostState.DOWN, List.of(why), now);
+        } else if (state == HostState.DOWN) {
+            down = new HealthTransition(hostId, HostState.DOWN, HostState.DOWN, List.of(why), now, lastHeartbeat);
+        } else {
+            down = health.move(hostId, HostState.DOWN, List.of(why), now);
+        }
+        Actions opened = recovery.hostDown(down, placements.onHost(hostId), false);
+        String incidentIdOpened = recovery.openIncident(hostId).map(IncidentSnapshot::incidentId).orElseThrow();
+        Actions.Builder actions = Actions.builder();
+        if (state != HostState.DOWN) {
+            actions.publish(healthChange(down, incidentIdOpened));
+        }
+        actions.note(OperatorNote.warn("host=" + hostId + " incident=" + incidentIdOpened + " operator fence: " + why))
+                .add(opened)
+                .add(recovery.fencingEvidence(hostId, "operator-fence", "operator=" + who + " force=" + force
+                        + " reason=" + (reason == null ? "" : reason) + " state-before=" + state))
+                .add(startFencing(down, incidentIdOpened, now));
+        return new OperatorFence(incidentIdOpened, actions.build());
+    }
+
+    /** The incident an operator's fence opened, and what it decided. */
+    public record OperatorFence(String incidentId, Actions actions) {
+    }
+
     /** An operator releases one host held by the mass-failure guard: it may now be declared down and fenced. */
     public synchronized Actions releaseFromGuard(String hostId, String operator) {
         MassFailureGuard guard = health.guard();
@@ -389,7 +454,7 @@ public final class FailoverEngine {
 
     public synchronized Actions onCommandResult(CommandResult result) {
         if (drains.owns(result.incidentId())) {
-            return drains.onResult(result, libvirtUris::get, specs::get, this::generation);
+            return drains.onResult(result, migrationUris::of, specs::get, this::generation);
         }
         return recovery.commandResult(result);
     }
@@ -408,7 +473,7 @@ public final class FailoverEngine {
         if (state != HostState.MAINTENANCE) {
             actions.add(maintenance(request.hostId(), true, "drain" + (request.reason() == null ? "" : ": " + request.reason())));
         }
-        DrainOrchestrator.Started started = drains.start(request, libvirtUris::get, specs::get, this::generation);
+        DrainOrchestrator.Started started = drains.start(request, migrationUris::of, specs::get, this::generation);
         return new DrainStarted(started.drainId(), actions.add(started.actions()).build());
     }
 
@@ -417,7 +482,12 @@ public final class FailoverEngine {
     }
 
     public synchronized List<DrainOrchestrator.DrainView> drains() {
-        return drains.views();
+        return drains.views(null, null);
+    }
+
+    /** Drains and migrations, newest first, of a source host and/or moving a VM (null: any). */
+    public synchronized List<DrainOrchestrator.DrainView> drains(String hostId, String vmId) {
+        return drains.views(hostId, vmId);
     }
 
     public synchronized Optional<DrainOrchestrator.DrainView> drain(String drainId) {
@@ -428,12 +498,10 @@ public final class FailoverEngine {
         return placements.get(vmId).map(Placement::generation).orElse(null);
     }
 
-    /** A host's inventory, with the libvirt URI migrations to it use. */
+    /** A host's inventory, with the libvirt URI migrations to it use ({@link MigrationUris}). */
     public synchronized void onInventory(io.kvmha.contracts.event.HostInventory inventory) {
         onInventory(inventory.hostId(), true);
-        if (inventory.libvirtUri() != null) {
-            libvirtUris.put(inventory.hostId(), inventory.libvirtUri());
-        }
+        migrationUris.inventory(inventory.hostId(), inventory.migrationUri(), inventory.libvirtUri());
     }
 
     /** A host's inventory; null (a tombstone) means the host was removed and is no longer judged. */
@@ -442,6 +510,7 @@ public final class FailoverEngine {
             knownHosts.add(hostId);
         } else {
             knownHosts.remove(hostId);
+            migrationUris.inventory(hostId, null, null);
             health.forget(hostId);
             lastHeartbeats.remove(hostId);
         }
@@ -463,13 +532,40 @@ public final class FailoverEngine {
                 clock.instant());
     }
 
-    /** A VM's latest placement; null (a tombstone) means the VM was deleted. */
-    public synchronized void onPlacement(String vmId, Placement placement) {
+    /**
+     * A VM's latest placement; null (a tombstone) means the VM was deleted. A new move placement of the
+     * scheduler (a drain or a migration) is carried out: the VM is live-migrated from the host it runs on,
+     * as the heartbeats show it, to the placement's host. A drain puts its host in MAINTENANCE first.
+     */
+    public synchronized Actions onPlacement(String vmId, Placement placement) {
+        Optional<Placement> previous = placements.get(vmId);
         if (placement == null) {
             placements.remove(vmId);
-        } else {
-            placements.put(placement);
+            return Actions.NONE;
         }
+        placements.put(placement);
+        Optional<DrainRequest.Kind> kind = MovePlacements.kind(placement);
+        if (kind.isEmpty() || previous.map(p -> p.generation() >= placement.generation()).orElse(false)) {
+            return Actions.NONE; // not a move, or a replay of a placement already seen
+        }
+        String ids = "vm=" + vmId + " generation=" + placement.generation();
+        Instant now = clock.instant();
+        if (previous.isEmpty() || placement.placedAt().plus(drainPolicy.deadline()).isBefore(now)) {
+            return Actions.note(OperatorNote.info(ids + " move placement to " + placement.hostId() + " ("
+                    + placement.reason() + ") read on start-up: not acted on (moves are not resumed across restarts)"));
+        }
+        DrainOrchestrator.Whereabouts where = DrainOrchestrator.Whereabouts.of(vmId, placement.hostId(),
+                previous.get().hostId(), lastHeartbeats.values());
+        String drainHost = kind.get() == DrainRequest.Kind.DRAIN ? previous.get().hostId() : where.sourceHostId();
+        Actions.Builder actions = Actions.builder();
+        HostState drainHostState = health.health(drainHost).map(HostHealth::state).orElse(null);
+        if (kind.get() == DrainRequest.Kind.DRAIN
+                && (drainHostState == HostState.ONLINE || drainHostState == HostState.SUSPECT)) {
+            actions.add(maintenance(drainHost, true, placement.reason()));
+        }
+        DrainRequest.Move move = new DrainRequest.Move(vmId, placement.hostId(), DrainRequest.Move.fallbackFor(specs.get(vmId)));
+        return actions.add(drains.addMove(kind.get(), drainHost, move, where, drainPolicy, placement.reason(),
+                migrationUris::of, specs::get, this::generation)).build();
     }
 
     public synchronized List<IncidentSnapshot> incidents() {

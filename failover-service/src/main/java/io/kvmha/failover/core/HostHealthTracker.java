@@ -29,6 +29,9 @@ public final class HostHealthTracker {
 
     private final FailureDetector detector;
     private final MassFailureGuard guard;
+    private final Duration hold;
+    /** Per host judged dead and not yet DOWN: since when (the mass-failure hold runs from then). */
+    private final Map<String, Instant> deadSince = new HashMap<>();
     private final Map<String, HostHealth> hosts = new TreeMap<>();
     private final Map<String, Deque<HealthTransition>> history = new HashMap<>();
 
@@ -39,6 +42,7 @@ public final class HostHealthTracker {
     public HostHealthTracker(FailureDetector detector, MassFailurePolicy massFailure) {
         this.detector = detector;
         this.guard = new MassFailureGuard(massFailure);
+        this.hold = massFailure.hold();
     }
 
     /**
@@ -81,21 +85,45 @@ public final class HostHealthTracker {
             if (!JUDGED.contains(current.state())) {
                 continue;
             }
+            if (verdict.liveness() != Liveness.DEAD) {
+                deadSince.remove(verdict.hostId());
+            }
+            String heldBecause = verdict.liveness() != Liveness.DEAD ? null
+                    : check.held().contains(verdict.hostId()) ? "held by the mass-failure guard"
+                    : holding(verdict.hostId(), verdicts.size(), now) ? "held " + hold.toMillis()
+                            + " ms by the mass-failure guard to see whether other hosts fail with it"
+                    : null;
             HostState target = switch (verdict.liveness()) {
                 case ALIVE -> null; // Back to ONLINE happens on the heartbeat itself, not on a tick.
                 case SUSPECT -> current.state() == HostState.ONLINE ? HostState.SUSPECT : null;
-                case DEAD -> check.held().contains(verdict.hostId())
+                case DEAD -> heldBecause != null
                         ? (current.state() == HostState.ONLINE ? HostState.SUSPECT : null)
                         : HostState.DOWN;
             };
             if (target != null) {
-                List<String> evidence = target == HostState.SUSPECT && verdict.liveness() == Liveness.DEAD
-                        ? List.of(verdict.evidence(), "held by the mass-failure guard")
+                List<String> evidence = heldBecause != null ? List.of(verdict.evidence(), heldBecause)
+                        : target == HostState.DOWN && deadSince.containsKey(verdict.hostId())
+                        ? List.of(verdict.evidence(), "held " + hold.toMillis() + " ms by the mass-failure guard: no mass failure")
                         : List.of(verdict.evidence());
+                if (target == HostState.DOWN) {
+                    deadSince.remove(verdict.hostId());
+                }
                 transitions.add(move(verdict.hostId(), target, evidence, now, verdict.last().receivedAt()));
             }
         }
         return new Evaluation(transitions, check);
+    }
+
+    /**
+     * Whether a host judged dead is still within the hold: the guard judges the share of silent hosts
+     * meanwhile. A host an operator released, or the only judged host, is not held.
+     */
+    private boolean holding(String hostId, int judged, Instant now) {
+        if (hold.isZero() || judged < 2 || guard.released().contains(hostId)) {
+            return false;
+        }
+        Instant since = deadSince.computeIfAbsent(hostId, h -> now);
+        return now.isBefore(since.plus(hold));
     }
 
     /** Takes one allowed move of a host's state machine (fencing, rejoin, maintenance). */
@@ -143,6 +171,7 @@ public final class HostHealthTracker {
     }
 
     public void forget(String hostId) {
+        deadSince.remove(hostId);
         hosts.remove(hostId);
         history.remove(hostId);
         detector.forget(hostId);

@@ -21,7 +21,8 @@ public final class HostLifecycle {
             // FENCED -> RECOVERING: the fenced host heartbeats again and its stale VMs are being removed.
             HostState.FENCED, EnumSet.of(HostState.RECOVERING),
             HostState.RECOVERING, EnumSet.of(HostState.ONLINE, HostState.DOWN),
-            HostState.MAINTENANCE, EnumSet.of(HostState.ONLINE));
+            // MAINTENANCE -> DOWN: an operator forces the fencing of a host in maintenance.
+            HostState.MAINTENANCE, EnumSet.of(HostState.ONLINE, HostState.DOWN));
 
     private HostLifecycle() {
     }

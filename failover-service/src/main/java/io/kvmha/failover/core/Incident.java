@@ -37,6 +37,8 @@ final class Incident {
     private final Map<String, VmProgress> vms = new LinkedHashMap<>();
     private final Deque<String> waitingToStart = new ArrayDeque<>();
     private final Map<String, String> vmByCommand = new HashMap<>();
+    /** Evacuation requests sent and not yet answered by a plan, by request id. */
+    private final Map<String, PendingRequest> pendingRequests = new LinkedHashMap<>();
     private Status status = Status.OPEN;
     private Instant planReceivedAt;
     private Instant lastStartedAt;
@@ -168,6 +170,41 @@ final class Incident {
         planReceivedAt = at;
     }
 
+    /**
+     * An evacuation request waiting for its plan: the incident's own ({@code vmIds} empty: all its VMs) or a
+     * re-placement of VMs whose start failed, excluding the hosts where it failed.
+     */
+    static final class PendingRequest {
+        final String requestId;
+        final List<String> vmIds;
+        final List<String> excludeHostIds;
+        Instant sentAt;
+        int attempts = 1;
+        boolean alerted;
+
+        PendingRequest(String requestId, List<String> vmIds, List<String> excludeHostIds, Instant sentAt) {
+            this.requestId = requestId;
+            this.vmIds = List.copyOf(vmIds);
+            this.excludeHostIds = List.copyOf(excludeHostIds);
+            this.sentAt = sentAt;
+        }
+    }
+
+    PendingRequest requested(String request, List<String> vmIds, List<String> excludeHostIds, Instant at) {
+        PendingRequest pending = new PendingRequest(request, vmIds, excludeHostIds, at);
+        pendingRequests.put(request, pending);
+        return pending;
+    }
+
+    /** Removes and returns the pending request a plan answers; empty for a plan of no (or an answered) request. */
+    Optional<PendingRequest> answered(String request) {
+        return Optional.ofNullable(pendingRequests.remove(request));
+    }
+
+    List<PendingRequest> pendingRequests() {
+        return List.copyOf(pendingRequests.values());
+    }
+
     /** A VM the failed host carried, known from the placement ledger before any plan. */
     void expect(String vmId, long generation) {
         vms.computeIfAbsent(vmId, v -> new VmProgress(vmId, null, hostId, null, VmStatus.PENDING,
@@ -248,7 +285,7 @@ final class Incident {
     }
 
     boolean allSettled() {
-        return planReceivedAt != null && waitingToStart.isEmpty() && vms.values().stream()
+        return planReceivedAt != null && waitingToStart.isEmpty() && pendingRequests.isEmpty() && vms.values().stream()
                 .allMatch(vm -> vm.status == VmStatus.STARTED || vm.status == VmStatus.FAILED || vm.status == VmStatus.UNPLACEABLE);
     }
 
@@ -279,6 +316,8 @@ final class Incident {
         VmStatus status;
         String detail;
         Instant at;
+        /** Hosts where its start failed, in order (kept in memory only). */
+        final List<String> failedOn = new ArrayList<>();
 
         VmProgress(String vmId, Tier tier, String fromHost, String toHost, VmStatus status, String detail, Instant at) {
             this.vmId = vmId;

@@ -50,6 +50,11 @@ public final class RecoveryCoordinator {
      * evacuation waits for the host to be fenced ({@link #fenced}).
      */
     public Actions hostDown(HealthTransition down, List<Placement> placedOnHost) {
+        return hostDown(down, placedOnHost, true);
+    }
+
+    /** @param detected false for an operator's fence: no detection time to measure */
+    public Actions hostDown(HealthTransition down, List<Placement> placedOnHost, boolean detected) {
         Instant now = clock.instant();
         String host = down.hostId();
         Incident open = openByHost.get(host);
@@ -67,10 +72,8 @@ public final class RecoveryCoordinator {
         evictOldClosed();
         placedOnHost.forEach(p -> incident.expect(p.vmId(), p.generation()));
         incident.record(now, "detected", String.join("; ", down.evidence()));
-        return Actions.builder()
-                .publish(incident.toRecord())
-                .duration(RecoveryPhase.DETECT, between(down.lastHeartbeatAt(), now))
-                .build();
+        Actions.Builder actions = Actions.builder().publish(incident.toRecord());
+        return detected ? actions.duration(RecoveryPhase.DETECT, between(down.lastHeartbeatAt(), now)).build() : actions.build();
     }
 
     /**
@@ -97,8 +100,15 @@ public final class RecoveryCoordinator {
         }
         if (!incident.planReceived()) {
             incident.record(now, "evacuation-requested", "request=" + incident.requestId() + " re-sent on resume");
+            incident.requested(incident.requestId(), List.of(), List.of(), now);
             actions.publish(new EvacuationRequest(incident.requestId(), incident.id(), List.of(incident.hostId()), now));
         } else {
+            for (Incident.VmProgress vm : incident.vms()) {
+                if (vm.status == VmStatus.PENDING && vm.toHost == null && vm.spec != null) {
+                    // It was being re-placed when the previous instance stopped: ask again.
+                    requestReplacement(incident, vm, now, actions);
+                }
+            }
             for (Incident.VmProgress vm : incident.vms()) {
                 if (vm.status != VmStatus.STARTING) {
                     continue;
@@ -178,6 +188,7 @@ public final class RecoveryCoordinator {
         int vms = incident.vms().size();
         incident.record(now, "evacuation-requested", "request=" + incident.requestId() + " hosts=[" + hostId + "] vms="
                 + vms + " placed on " + hostId);
+        incident.requested(incident.requestId(), List.of(), List.of(), now);
         return Actions.builder()
                 .publish(incident.toRecord())
                 .publish(new EvacuationRequest(incident.requestId(), incident.id(), List.of(hostId), now))
@@ -221,6 +232,9 @@ public final class RecoveryCoordinator {
             return Actions.note(OperatorNote.debug("incident=" + plan.incidentId() + " request=" + plan.requestId()
                     + " plan for an unknown incident ignored"));
         }
+        if (incident.status() == Status.OPEN && incident.planReceived() && !incident.requestId().equals(plan.requestId())) {
+            return replacementPlanReceived(incident, plan);
+        }
         if (incident.planReceived() || incident.status() != Status.OPEN || !incident.fenced()
                 || !incident.requestId().equals(plan.requestId())) {
             return Actions.note(OperatorNote.debug("incident=" + incident.id() + " request=" + plan.requestId()
@@ -228,6 +242,7 @@ public final class RecoveryCoordinator {
         }
         Instant now = clock.instant();
         incident.planReceived(now);
+        incident.answered(plan.requestId());
         incident.record(now, "plan-received", "request=" + plan.requestId() + " assignments=" + plan.assignments().size()
                 + " unplaced=" + plan.unplaced().size());
         Actions.Builder actions = Actions.builder()
@@ -268,7 +283,8 @@ public final class RecoveryCoordinator {
             return Actions.NONE; // Not ours: scheduler-issued commands carry no incident.
         }
         Optional<Incident.VmProgress> found = incident.byCommand(result.commandId());
-        if (found.isEmpty() || found.get().status != VmStatus.STARTING) {
+        if (found.isEmpty() || found.get().status != VmStatus.STARTING || !result.commandId().equals(found.get().commandId)
+                || !result.isFinal()) {
             return Actions.note(OperatorNote.debug("host=" + result.hostId() + " incident=" + incident.id() + " command="
                     + result.commandId() + " result ignored (duplicate or unknown command)"));
         }
@@ -281,15 +297,137 @@ public final class RecoveryCoordinator {
             incident.record(now, "vm-started", ids);
             actions.note(OperatorNote.info(ids + " VM started"));
         } else {
-            // Retrying on another host comes with a later increment; for now the VM is FAILED.
-            String detail = result.outcome() + (result.error() == null ? "" : ": " + result.error());
-            vm.update(VmStatus.FAILED, detail, now);
-            incident.record(now, "vm-failed", ids + " " + detail);
-            actions.note(OperatorNote.warn(ids + " VM start " + detail));
+            startFailed(incident, vm, result.outcome() + (result.error() == null ? "" : ": " + result.error()), now, actions);
         }
         issueStarts(incident, now, actions);
         settle(incident, now, actions);
         return actions.publish(incident.toRecord()).build();
+    }
+
+    /**
+     * A start failed on its target (FAILED, REJECTED, or no result within the start timeout): the scheduler is
+     * asked to re-place just this VM, excluding every host where its start failed, until
+     * {@link RecoveryPolicy#maxStartHosts()} hosts failed; then it is FAILED with a critical alert.
+     */
+    private void startFailed(Incident incident, Incident.VmProgress vm, String why, Instant now, Actions.Builder actions) {
+        String ids = "host=" + vm.toHost + " vm=" + vm.vmId + " incident=" + incident.id() + " command=" + vm.commandId;
+        vm.failedOn.add(vm.toHost);
+        incident.record(now, "vm-failed", ids + " " + why);
+        if (vm.spec != null && vm.failedOn.size() < policy.maxStartHosts()) {
+            vm.update(VmStatus.PENDING, "start on " + vm.toHost + " " + why + "; re-placing elsewhere", now);
+            actions.note(OperatorNote.warn(ids + " VM start " + why + "; asking the scheduler for another host (tried "
+                    + vm.failedOn + ")"));
+            vm.toHost = null;
+            requestReplacement(incident, vm, now, actions);
+            return;
+        }
+        String gaveUp = "start " + why + "; given up after " + vm.failedOn.size() + " host(s) " + vm.failedOn;
+        vm.update(VmStatus.FAILED, gaveUp, now);
+        incident.record(now, "vm-given-up", "vm=" + vm.vmId + " " + gaveUp);
+        actions.note(OperatorNote.warn(ids + " VM " + gaveUp))
+                .publish(FailoverAlerts.vmRecoveryFailed(vm.vmId, incident.hostId(), incident.id(), gaveUp, now));
+    }
+
+    private void requestReplacement(Incident incident, Incident.VmProgress vm, Instant now, Actions.Builder actions) {
+        String requestId = ids.get();
+        Incident.PendingRequest pending = incident.requested(requestId, List.of(vm.vmId), vm.failedOn, now);
+        incident.record(now, "replacement-requested", "vm=" + vm.vmId + " request=" + requestId + " excluding "
+                + pending.excludeHostIds);
+        actions.publish(request(incident, pending, now));
+    }
+
+    private static EvacuationRequest request(Incident incident, Incident.PendingRequest pending, Instant now) {
+        return new EvacuationRequest(pending.requestId, incident.id(), List.of(incident.hostId()), now, pending.vmIds,
+                pending.excludeHostIds);
+    }
+
+    /** The plan of a re-placement request: start the VMs on their new hosts; one that fits nowhere is given up. */
+    private Actions replacementPlanReceived(Incident incident, EvacuationPlan plan) {
+        Optional<Incident.PendingRequest> pending = incident.answered(plan.requestId());
+        if (pending.isEmpty()) {
+            return Actions.note(OperatorNote.debug("incident=" + incident.id() + " request=" + plan.requestId()
+                    + " plan ignored (duplicate or unknown request)"));
+        }
+        Instant now = clock.instant();
+        Actions.Builder actions = Actions.builder();
+        incident.record(now, "replacement-plan-received", "request=" + plan.requestId() + " assignments="
+                + plan.assignments().size() + " unplaced=" + plan.unplaced().size());
+        for (EvacuationPlan.Assignment assignment : plan.assignments()) {
+            Incident.VmProgress vm = incident.vm(assignment.spec().vmId());
+            if (vm == null || !pending.get().vmIds.contains(vm.vmId) || vm.status != VmStatus.PENDING || vm.toHost != null) {
+                continue;
+            }
+            incident.plan(assignment.spec(), vm.fromHost, assignment.targetHostId(), assignment.placementGeneration(), now);
+            actions.note(OperatorNote.info("host=" + assignment.targetHostId() + " vm=" + vm.vmId + " incident="
+                    + incident.id() + " request=" + plan.requestId() + " re-placed after failed starts on " + vm.failedOn));
+        }
+        for (EvacuationPlan.Unplaced unplaced : plan.unplaced()) {
+            Incident.VmProgress vm = incident.vm(unplaced.vmId());
+            if (vm == null || vm.status != VmStatus.PENDING || vm.toHost != null) {
+                continue;
+            }
+            String gaveUp = "no other host fits after failed starts on " + vm.failedOn + ": " + unplaced.reason();
+            vm.update(VmStatus.FAILED, gaveUp, now);
+            incident.record(now, "vm-given-up", "vm=" + vm.vmId + " " + gaveUp);
+            actions.note(OperatorNote.warn("vm=" + vm.vmId + " incident=" + incident.id() + " " + gaveUp))
+                    .publish(FailoverAlerts.vmRecoveryFailed(vm.vmId, incident.hostId(), incident.id(), gaveUp, now));
+        }
+        issueStarts(incident, now, actions);
+        settle(incident, now, actions);
+        return actions.publish(incident.toRecord()).build();
+    }
+
+    /**
+     * Time-driven recovery steps: a start without a final result within {@link RecoveryPolicy#startTimeout()}
+     * counts as failed; an evacuation request without a plan within {@link RecoveryPolicy#planTimeout()} is sent
+     * again (same request id), and after {@link RecoveryPolicy#planAttempts()} requests a critical alert is raised
+     * once (the incident stays open: a late plan is still carried out).
+     */
+    public Actions tick(Instant now) {
+        Actions.Builder actions = Actions.builder();
+        for (Incident incident : List.copyOf(openByHost.values())) {
+            if (!incident.fenced()) {
+                continue;
+            }
+            boolean changed = false;
+            for (Incident.VmProgress vm : incident.vms()) {
+                if (vm.status == VmStatus.STARTING && !now.isBefore(vm.at.plus(policy.startTimeout()))) {
+                    startFailed(incident, vm, "without a result within " + policy.startTimeout().toSeconds() + " s", now, actions);
+                    changed = true;
+                }
+            }
+            for (Incident.PendingRequest pending : incident.pendingRequests()) {
+                if (now.isBefore(pending.sentAt.plus(policy.planTimeout()))) {
+                    continue;
+                }
+                String ids = "host=" + incident.hostId() + " incident=" + incident.id() + " request=" + pending.requestId;
+                if (pending.attempts < policy.planAttempts()) {
+                    pending.attempts++;
+                    pending.sentAt = now;
+                    incident.record(now, "evacuation-re-requested", "request=" + pending.requestId + " attempt "
+                            + pending.attempts + " of " + policy.planAttempts() + ": no plan within "
+                            + policy.planTimeout().toSeconds() + " s");
+                    actions.publish(request(incident, pending, now))
+                            .note(OperatorNote.warn(ids + " no plan within " + policy.planTimeout().toSeconds()
+                                    + " s; request sent again (attempt " + pending.attempts + ")"));
+                    changed = true;
+                } else if (!pending.alerted) {
+                    pending.alerted = true;
+                    String why = "no plan after " + pending.attempts + " requests, " + policy.planTimeout().toSeconds()
+                            + " s apart";
+                    incident.record(now, "plan-timeout", "request=" + pending.requestId + " " + why + "; still waiting");
+                    actions.publish(FailoverAlerts.planMissing(incident.hostId(), incident.id(), pending.requestId, why, now))
+                            .note(OperatorNote.warn(ids + " " + why + "; critical alert raised, still waiting"));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                issueStarts(incident, now, actions);
+                settle(incident, now, actions);
+                actions.publish(incident.toRecord());
+            }
+        }
+        return actions.build();
     }
 
     /** A failed host heartbeats again: note it on its latest incident, which may still be recovering. */

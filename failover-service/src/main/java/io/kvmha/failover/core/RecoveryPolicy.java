@@ -14,8 +14,18 @@ import java.util.Objects;
  * @param commandDeadline     how long an agent may still execute a start command after it was issued
  *                            (default 60 s); a later delivery is refused by the agent
  * @param issuedBy            the {@code issuedBy} of commands this service issues
+ * @param planTimeout         an evacuation request without a plan after this long is sent again (default 10 s;
+ *                            same request id: the scheduler answers a request id it knows with the same plan)
+ * @param planAttempts        requests sent in all before a critical alert (default 3); the incident stays open
+ * @param maxStartHosts       hosts a VM's start is tried on before it is given up with a critical alert (default 3):
+ *                            a failed start is re-placed by the scheduler excluding the hosts that failed
+ * @param startTimeout        a start without a final result after this long counts as failed, and a drain move not
+ *                            heard of for this long is FAILED (default 90 s: the
+ *                            command deadline, after which agents refuse it, plus time for a start begun just
+ *                            before it)
  */
-public record RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Duration commandDeadline, String issuedBy) {
+public record RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Duration commandDeadline, String issuedBy,
+                             Duration planTimeout, int planAttempts, int maxStartHosts, Duration startTimeout) {
 
     public static final String SERVICE = "failover-service";
     /** The incident's fencing field until the fencing outcome is known. */
@@ -27,7 +37,18 @@ public record RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Dura
         this(maxConcurrentStarts, 4, commandDeadline, issuedBy);
     }
 
+    /** A policy with the default plan timeout, retries and start timeout. */
+    public RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Duration commandDeadline, String issuedBy) {
+        this(maxConcurrentStarts, maxStartsPerHost, commandDeadline, issuedBy, Duration.ofSeconds(10), 3, 3,
+                commandDeadline.plusSeconds(30));
+    }
+
     public RecoveryPolicy {
+        Objects.requireNonNull(planTimeout, "planTimeout");
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        if (planAttempts < 1 || maxStartHosts < 1) {
+            throw new IllegalArgumentException("planAttempts and maxStartHosts must be at least 1");
+        }
         if (maxConcurrentStarts < 1) {
             throw new IllegalArgumentException("maxConcurrentStarts must be at least 1, was " + maxConcurrentStarts);
         }

@@ -16,12 +16,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Drains by live migration. The boundary with the scheduler: the scheduler decides where each VM goes
- * (its drain plan, already recorded as placements), the caller posts that list here, and the failover
- * service carries it out (MIGRATE commands, parallelism, deadline, per-VM fallback) with fencing paused.
+ * Drains and migrations by live migration. The scheduler decides where each VM goes: one call to its
+ * {@code POST /api/v1/hosts/{id}/drain} or {@code POST /api/v1/vms/{id}/migrate} publishes move placements,
+ * which this service carries out (MIGRATE commands, parallelism, deadline, per-VM fallback, fencing paused
+ * on a drained host); their progress is read here. An operator may also post a plan of moves directly.
  */
 @RestController
 public class DrainController {
@@ -53,27 +55,37 @@ public class DrainController {
                 .body(engine.drain(id.get()).orElseThrow());
     }
 
+    /** Newest first; {@code hostId}: drains of that source host, {@code vmId}: drains and migrations moving it. */
     @GetMapping("/api/v1/drains")
-    public List<DrainOrchestrator.DrainView> list() {
-        return engine.drains();
+    public List<DrainOrchestrator.DrainView> list(@RequestParam(required = false) String hostId,
+                                                  @RequestParam(required = false) String vmId) {
+        return engine.drains(hostId, vmId);
     }
 
     @GetMapping("/api/v1/drains/{drainId}")
-    public ResponseEntity<DrainOrchestrator.DrainView> get(@PathVariable String drainId) {
-        return engine.drain(drainId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
+    public DrainOrchestrator.DrainView get(@PathVariable String drainId) {
+        return engine.drain(drainId).orElseThrow(() -> new DrainNotFound(drainId));
+    }
+
+    static final class DrainNotFound extends RuntimeException {
+        DrainNotFound(String drainId) {
+            super("no drain " + drainId + " on this failover instance");
+        }
+    }
+
+    @ExceptionHandler(DrainNotFound.class)
+    ProblemDetail notFound(DrainNotFound e) {
+        return Problems.of(HttpStatus.NOT_FOUND, "drain-not-found", "Drain not found", e.getMessage());
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail badRequest(IllegalArgumentException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setTitle("Drain not possible");
-        return problem;
+        return Problems.of(HttpStatus.BAD_REQUEST, "drain-invalid", "Drain not possible", e.getMessage());
     }
 
     @ExceptionHandler(IllegalStateException.class)
     ProblemDetail conflict(IllegalStateException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Drain not possible in the host's state");
-        return problem;
+        return Problems.of(HttpStatus.CONFLICT, "host-state-conflict", "Drain not possible in the host's state",
+                e.getMessage());
     }
 }

@@ -2,7 +2,6 @@ package io.kvmha.failover.web;
 
 import io.kvmha.failover.core.FailoverEngine;
 import io.kvmha.failover.kafka.DecisionPublisher;
-import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -44,9 +43,6 @@ public class GuardController {
 
     @ExceptionHandler(IllegalStateException.class)
     ProblemDetail notEngaged(IllegalStateException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Mass-failure guard not engaged");
-        problem.setType(URI.create("urn:kvmha:problem:guard-not-engaged"));
-        return problem;
+        return Problems.of(HttpStatus.CONFLICT, "guard-not-engaged", "Mass-failure guard not engaged", e.getMessage());
     }
 }

@@ -3,20 +3,24 @@ package io.kvmha.failover.web;
 import io.kvmha.failover.core.FailoverEngine;
 import io.kvmha.failover.core.HealthTransition;
 import io.kvmha.failover.core.HostHealth;
+import io.kvmha.failover.core.IncidentSnapshot;
 import io.kvmha.failover.kafka.DecisionPublisher;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -42,6 +46,10 @@ public class HostHealthController {
 
     /** Body of a maintenance request (optional). */
     public record MaintenanceRequest(String reason) {
+    }
+
+    /** Body of an operator's fence request (optional): {@code force} is needed for a host that looks alive. */
+    public record FenceBody(Boolean force, String reason) {
     }
 
     private final FailoverEngine engine;
@@ -87,20 +95,34 @@ public class HostHealthController {
         return view(engine.hosts().get(hostId));
     }
 
+    /**
+     * An operator fences the host (drivers, then self-fence deadline) and its VMs are recovered elsewhere as an
+     * incident. 202 with the incident; 404 unknown host; 409 a host that looks alive without force, or one
+     * already fencing, fenced or rejoining.
+     */
+    @PostMapping("/{hostId}/fence")
+    public ResponseEntity<IncidentSnapshot> fence(@PathVariable String hostId, @RequestBody(required = false) FenceBody body,
+                                                  @RequestHeader(name = "X-Operator", required = false) String operator) {
+        boolean force = body != null && Boolean.TRUE.equals(body.force());
+        String reason = body == null ? null : body.reason();
+        AtomicReference<String> incidentId = new AtomicReference<>();
+        decisions.decide(() -> {
+            FailoverEngine.OperatorFence fence = engine.fence(hostId, force, reason, operator);
+            incidentId.set(fence.incidentId());
+            return fence.actions();
+        });
+        return ResponseEntity.accepted().location(URI.create("/api/v1/incidents/" + incidentId.get()))
+                .body(engine.incident(incidentId.get()).orElseThrow());
+    }
+
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail unknownHost(IllegalArgumentException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-        problem.setTitle("Host not found");
-        problem.setType(URI.create("urn:kvmha:problem:host-not-found"));
-        return problem;
+        return Problems.of(HttpStatus.NOT_FOUND, "host-not-found", "Host not found", e.getMessage());
     }
 
     @ExceptionHandler(IllegalStateException.class)
     ProblemDetail conflict(IllegalStateException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setTitle("Not possible in the host's state");
-        problem.setType(URI.create("urn:kvmha:problem:host-state-conflict"));
-        return problem;
+        return Problems.of(HttpStatus.CONFLICT, "host-state-conflict", "Not possible in the host's state", e.getMessage());
     }
 
     private static HostHealthView view(HostHealth health) {

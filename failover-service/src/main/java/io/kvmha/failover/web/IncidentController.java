@@ -2,7 +2,6 @@ package io.kvmha.failover.web;
 
 import io.kvmha.failover.core.FailoverEngine;
 import io.kvmha.failover.core.IncidentSnapshot;
-import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -37,10 +36,8 @@ public class IncidentController {
 
     @ExceptionHandler(IncidentNotFound.class)
     ProblemDetail notFound(IncidentNotFound e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+        ProblemDetail problem = Problems.of(HttpStatus.NOT_FOUND, "incident-not-found", "Incident not found",
                 "No incident with id '" + e.incidentId + "'");
-        problem.setTitle("Incident not found");
-        problem.setType(URI.create("urn:kvmha:problem:incident-not-found"));
         problem.setProperty("incidentId", e.incidentId);
         return problem;
     }

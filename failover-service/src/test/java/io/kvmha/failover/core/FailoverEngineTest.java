@@ -24,14 +24,25 @@ import org.junit.jupiter.api.Test;
 /** The engine end to end on a virtual clock: heartbeats, ticks and fencing outcomes in, events and notes out. */
 class FailoverEngineTest {
 
+    /** The guard's defaults without its hold, so these tests' timings are the detector's alone. */
+    static final MassFailurePolicy NO_HOLD = new MassFailurePolicy(0.3, 2, Duration.ofSeconds(60), Duration.ZERO);
+
     final VirtualClock clock = new VirtualClock(T0);
     final FencingPolicy fencing = new FencingPolicy(Duration.ofSeconds(10), Duration.ofSeconds(2));
-    final FailoverEngine engine = new FailoverEngine(clock, DetectionThresholds.DEFAULT,
-            new HeartbeatFailureDetector(DetectionThresholds.DEFAULT), RecoveryPolicy.DEFAULT, fencing,
-            MassFailurePolicy.DEFAULT, Fixtures.sequentialIds());
+    FailoverEngine engine = engine(new HeartbeatFailureDetector(DetectionThresholds.DEFAULT), NO_HOLD);
     List<String> hosts = new ArrayList<>(List.of("h1", "h2"));
     long seq;
     Actions all = Actions.NONE;
+
+    FailoverEngine engine(FailureDetector detector, MassFailurePolicy massFailure) {
+        return new FailoverEngine(clock, DetectionThresholds.DEFAULT, detector, RecoveryPolicy.DEFAULT, fencing,
+                massFailure, Fixtures.sequentialIds());
+    }
+
+    /** The production detector: phi accrual, whose SUSPECT (about 1.3 s) comes only about 0.25 s before DEAD. */
+    static FailureDetector phi() {
+        return new PhiAccrualFailureDetector(PhiThresholds.DEFAULT, DetectionThresholds.DEFAULT);
+    }
 
     /** The hosts heartbeat every 500 ms for {@code millis}, except those named silent. */
     void run(long millis, String... silent) {
@@ -238,6 +249,44 @@ class FailoverEngineTest {
     }
 
     @Test
+    void hostsDyingHalfASecondApartAreJudgedTogetherAndNothingIsFenced() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        run(5000);
+        run(1000, "h1"); // dying 0.5 s apart, their last heartbeats can be up to 1 s apart (500 ms interval)
+        run(10_000, "h1", "h2");
+
+        assertThat(all.fences()).isEmpty();
+        assertThat(engine.incidents()).isEmpty();
+        assertThat(states("h1")).doesNotContain(HostState.DOWN).contains(HostState.SUSPECT);
+        assertThat(engine.guardStatus().silentHosts()).containsExactly("h1", "h2");
+        assertThat(events(all, Alert.class)).singleElement().extracting(Alert::name).isEqualTo("KvmHaMassFailureGuard");
+    }
+
+    @Test
+    void withoutTheHoldTheFirstOfTwoHostsDyingApartIsFencedBeforeTheSecondIsSuspect() {
+        engine = engine(phi(), NO_HOLD);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        run(5000);
+        run(1000, "h1");
+        run(10_000, "h1", "h2");
+
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1"); // what the hold prevents
+    }
+
+    @Test
+    void theHoldDelaysASingleFailureByItsLengthOnly() {
+        engine = engine(new HeartbeatFailureDetector(DetectionThresholds.DEFAULT), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        run(1000);
+        run(4000, "h1");
+        HostHealthChange down = events(all, HostHealthChange.class).stream()
+                .filter(c -> c.current() == HostState.DOWN).findFirst().orElseThrow();
+        assertThat(down.changedAt()).isEqualTo(T0.plusMillis(1000 + 2100 + 500));
+        assertThat(down.evidence()).last().asString().isEqualTo("held 500 ms by the mass-failure guard: no mass failure");
+    }
+
+    @Test
     void aSingleDeadHostInASmallClusterIsNeverHeldByTheGuard() {
         hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
         run(1000);
@@ -314,6 +363,81 @@ class FailoverEngineTest {
         assertThat(Fixtures.healthChange(clean).current()).isEqualTo(HostState.ONLINE);
         assertThat(Set.copyOf(engine.history("h1").stream().map(HealthTransition::to).toList()))
                 .contains(HostState.FENCED, HostState.RECOVERING, HostState.ONLINE);
+    }
+
+    @Test
+    void anOperatorFencesAHostThatLooksAliveOnlyWithForceAndItsVmsAreRecoveredAsAnIncident() {
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 1));
+        run(1000);
+        assertThatThrownBy(() -> engine.fence("h9", true, "typo", "alice")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> engine.fence("h1", false, "PSU smoke", "alice"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("ONLINE").hasMessageContaining("force");
+        assertThat(engine.incidents()).isEmpty();
+
+        FailoverEngine.OperatorFence fence = engine.fence("h1", true, "PSU smoke", "alice");
+        all = fence.actions();
+        assertThat(states("h1")).containsExactly(HostState.DOWN, HostState.FENCING);
+        assertThat(events(all, HostHealthChange.class).get(0).evidence()).singleElement().asString()
+                .contains("alice").contains("force").contains("PSU smoke");
+        assertThat(fenceRequest().hostId()).isEqualTo("h1");
+        assertThat(all.durations()).as("no detection time for an operator's decision").isEmpty();
+        IncidentSnapshot incident = engine.incident(fence.incidentId()).orElseThrow();
+        assertThat(incident.timeline()).extracting(io.kvmha.contracts.event.RecoveryRecord.TimelineEntry::phase)
+                .containsExactly("detected", "operator-fence", "fencing-started");
+        assertThat(all.notes()).anyMatch(n -> n.message().contains("incident=" + fence.incidentId() + " operator fence"));
+        assertThatThrownBy(() -> engine.fence("h1", true, "again", "bob")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("FENCING");
+
+        Actions fenced = engine.onFenceOutcome(outcome(FenceOutcome.Result.POWERED_OFF, "off"));
+        assertThat(Fixtures.request(fenced).failedHostIds()).containsExactly("h1");
+    }
+
+    @Test
+    void aHostWhoseFencingFailedCanBeFencedAgainByAnOperatorWithoutForce() {
+        run(1000);
+        run(3000, "h1");
+        engine.onFenceOutcome(outcome(FenceOutcome.Result.REFUSED, "BMC says no"));
+        assertThat(engine.hosts().get("h1").state()).isEqualTo(HostState.DOWN);
+
+        all = Actions.NONE;
+        FailoverEngine.OperatorFence fence = engine.fence("h1", false, "BMC fixed", null);
+        assertThat(events(fence.actions(), HostHealthChange.class)).extracting(HostHealthChange::current)
+                .containsExactly(HostState.FENCING);
+        assertThat(fence.actions().fences()).singleElement().extracting(FenceRequest::incidentId).isEqualTo(fence.incidentId());
+    }
+
+    static HostHeartbeat listing(String host, long seq, java.time.Instant at, Boolean complete,
+                                 HostHeartbeat.DomainStatus... domains) {
+        return new HostHeartbeat(host, seq, at, 1, "t", HostHeartbeat.LibvirtConnectivity.CONNECTED, List.of(domains),
+                false, false, complete);
+    }
+
+    @Test
+    void aRejoiningAgentThatSaysItsListingIsCompleteIsOnlineOnItWithoutTheSettleTimer() {
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 1));
+        run(1000);
+        run(3000, "h1");
+        engine.onFenceOutcome(outcome(FenceOutcome.Result.POWERED_OFF, "off"));
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h2", 2));
+
+        clock.advanceMillis(100);
+        Actions first = engine.onHeartbeat(listing("h1", 1, clock.instant(), false));
+        assertThat(events(first, HostHealthChange.class)).extracting(HostHealthChange::current)
+                .containsExactly(HostState.RECOVERING);
+        clock.advance(FailoverEngine.REJOIN_SETTLE.multipliedBy(4));
+        assertThat(engine.onHeartbeat(listing("h1", 2, clock.instant(), false)).events())
+                .as("an empty list not yet complete proves nothing, however long it takes").isEmpty();
+
+        clock.advanceMillis(500);
+        Actions listed = engine.onHeartbeat(listing("h1", 3, clock.instant(), true,
+                new HostHeartbeat.DomainStatus("vm-a", "a", DomainState.RUNNING)));
+        assertThat(events(listed, HostCommand.class)).extracting(HostCommand::action)
+                .containsExactly(HostCommand.Action.DESTROY, HostCommand.Action.UNDEFINE);
+
+        clock.advanceMillis(500);
+        Actions clean = engine.onHeartbeat(listing("h1", 4, clock.instant(), true));
+        assertThat(Fixtures.healthChange(clean).current()).as("at once: no settle timer").isEqualTo(HostState.ONLINE);
+        assertThat(Fixtures.healthChange(clean).evidence().get(0)).contains("complete domain listing");
     }
 
     static io.kvmha.contracts.event.VmLifecycleEvent stopped(String vm, String host,

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class HostHealthTrackerTest {
 
-    final HostHealthTracker tracker = new HostHealthTracker(new HeartbeatFailureDetector(DetectionThresholds.DEFAULT));
+    final HostHealthTracker tracker = new HostHealthTracker(new HeartbeatFailureDetector(DetectionThresholds.DEFAULT),
+            FailoverEngineTest.NO_HOLD);
 
     @Test
     void aSilentHostGoesSuspectThenDownOnceWithEvidence() {

@@ -99,6 +99,8 @@ class RecoveryCoordinatorTest {
 
     @Test
     void aFailedStartMakesTheIncidentPartialAndAllFailedMakesItFailed() {
+        coordinator = new RecoveryCoordinator(clock, new RecoveryPolicy(8, 4, Duration.ofSeconds(60), "failover-service",
+                Duration.ofSeconds(10), 3, 1, Duration.ofSeconds(90)), Fixtures.sequentialIds()); // one host per VM
         EvacuationRequest req = open("h1");
         List<HostCommand> commands = commands(coordinator.planReceived(plan(req.requestId(), req.incidentId(),
                 List.of(assign("vm-a", "h1", "h2"), assign("vm-b", "h1", "h2")), List.of())));
@@ -106,7 +108,9 @@ class RecoveryCoordinatorTest {
         Actions last = coordinator.commandResult(result(commands.get(1), Outcome.REJECTED));
         assertThat(lastRecord(last).status()).isEqualTo(Status.PARTIAL);
         assertThat(lastRecord(last).vms()).filteredOn(vm -> vm.vmId().equals("vm-b")).singleElement()
-                .satisfies(vm -> assertThat(vm.detail()).isEqualTo("REJECTED: boom"));
+                .satisfies(vm -> assertThat(vm.detail()).isEqualTo("start REJECTED: boom; given up after 1 host(s) [h2]"));
+        assertThat(Fixtures.events(last, io.kvmha.contracts.event.Alert.class)).singleElement()
+                .extracting(io.kvmha.contracts.event.Alert::name).isEqualTo("KvmVmRecoveryFailed");
 
         EvacuationRequest req2 = open("h9");
         HostCommand only = commands(coordinator.planReceived(plan(req2.requestId(), req2.incidentId(),
@@ -213,5 +217,73 @@ class RecoveryCoordinatorTest {
         clock.advanceMillis(10);
         open("h2");
         assertThat(coordinator.incidents()).extracting(IncidentSnapshot::hostId).containsExactly("h2", "h1");
+    }
+
+    static EvacuationPlan.Assignment assignWith(String vmId, String from, String to, long generation) {
+        return new EvacuationPlan.Assignment(Fixtures.spec(vmId, Tier.GOLD), from, to, generation);
+    }
+
+    @Test
+    void aFailedStartIsRePlacedExcludingTheHostsThatFailedUntilItStartsOrTheHostsRunOut() {
+        EvacuationRequest req = open("h1", "vm-a", "vm-b");
+        List<HostCommand> first = commands(coordinator.planReceived(plan(req.requestId(), req.incidentId(),
+                List.of(assign("vm-a", "h1", "h2"), assign("vm-b", "h1", "h2")), List.of())));
+        coordinator.commandResult(result(first.get(1), Outcome.SUCCEEDED));
+
+        Actions failed = coordinator.commandResult(result(first.get(0), Outcome.FAILED));
+        EvacuationRequest retry = Fixtures.events(failed, EvacuationRequest.class).get(0);
+        assertThat(retry.incidentId()).isEqualTo(req.incidentId());
+        assertThat(retry.requestId()).isNotEqualTo(req.requestId());
+        assertThat(retry.failedHostIds()).containsExactly("h1");
+        assertThat(retry.vmIds()).containsExactly("vm-a");
+        assertThat(retry.excludeHostIds()).containsExactly("h2");
+        assertThat(lastRecord(failed).status()).isEqualTo(Status.OPEN);
+        assertThat(coordinator.commandResult(result(first.get(0), Outcome.FAILED)).events()).as("duplicate result").isEmpty();
+
+        HostCommand second = commands(coordinator.planReceived(plan(retry.requestId(), req.incidentId(),
+                List.of(assignWith("vm-a", "h2", "h3", 3)), List.of()))).get(0);
+        assertThat(second.hostId()).isEqualTo("h3");
+        assertThat(second.placementGeneration()).isEqualTo(3);
+        assertThat(coordinator.planReceived(plan(retry.requestId(), req.incidentId(),
+                List.of(assignWith("vm-a", "h2", "h3", 3)), List.of())).events()).as("plan redelivered").isEmpty();
+
+        clock.advance(RecoveryPolicy.DEFAULT.startTimeout());
+        Actions timedOut = coordinator.tick(clock.instant());
+        EvacuationRequest third = Fixtures.events(timedOut, EvacuationRequest.class).get(0);
+        assertThat(third.excludeHostIds()).as("no result is a failure too").containsExactly("h2", "h3");
+        assertThat(coordinator.commandResult(result(second, Outcome.SUCCEEDED)).events())
+                .as("a late result of a start given up").isEmpty();
+
+        Actions exhausted = coordinator.planReceived(plan(third.requestId(), req.incidentId(), List.of(),
+                List.of(new EvacuationPlan.Unplaced("vm-a", Tier.GOLD, "no host has 128 MiB free"))));
+        assertThat(Fixtures.events(exhausted, io.kvmha.contracts.event.Alert.class)).singleElement()
+                .satisfies(a -> assertThat(a.annotations().get("description")).contains("[h2, h3]"));
+        assertThat(lastRecord(exhausted).status()).isEqualTo(Status.PARTIAL);
+        assertThat(lastRecord(exhausted).timeline()).extracting(RecoveryRecord.TimelineEntry::phase)
+                .contains("replacement-requested", "replacement-plan-received", "vm-given-up");
+    }
+
+    @Test
+    void aRequestWithoutAPlanIsSentAgainThenACriticalAlertIsRaisedOnceAndALatePlanStillCounts() {
+        EvacuationRequest req = open("h1", "vm-a");
+        clock.advance(RecoveryPolicy.DEFAULT.planTimeout().minusMillis(1));
+        assertThat(coordinator.tick(clock.instant()).events()).isEmpty();
+        List<EvacuationRequest> sent = new ArrayList<>();
+        List<io.kvmha.contracts.event.Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(RecoveryPolicy.DEFAULT.planTimeout());
+            Actions tick = coordinator.tick(clock.instant());
+            sent.addAll(Fixtures.events(tick, EvacuationRequest.class));
+            alerts.addAll(Fixtures.events(tick, io.kvmha.contracts.event.Alert.class));
+        }
+        assertThat(sent).hasSize(RecoveryPolicy.DEFAULT.planAttempts() - 1)
+                .allSatisfy(r -> assertThat(r.requestId()).as("idempotent").isEqualTo(req.requestId()));
+        assertThat(alerts).singleElement().extracting(io.kvmha.contracts.event.Alert::name)
+                .isEqualTo("KvmHaEvacuationPlanMissing");
+        assertThat(coordinator.openIncident("h1")).isPresent();
+
+        Actions late = coordinator.planReceived(plan(req.requestId(), req.incidentId(), List.of(assign("vm-a", "h1", "h2")),
+                List.of()));
+        assertThat(commands(late)).hasSize(1);
     }
 }

@@ -24,44 +24,22 @@ import io.kvmha.contracts.event.Placement;
 import io.kvmha.contracts.event.RecoveryRecord;
 import io.kvmha.contracts.event.Tier;
 import io.kvmha.contracts.event.VmSpec;
-import io.kvmha.contracts.spring.EventPublisher;
 import io.kvmha.contracts.testing.SampleEvents;
-import io.kvmha.contracts.topic.Topic;
-import io.kvmha.failover.core.FailoverEngine;
 import io.kvmha.failover.core.IncidentSnapshot;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -85,7 +63,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "kvmha.failover.fencing.attempts=2"})
 @EmbeddedKafka
 @DirtiesContext
-class FencingScenariosIT {
+class FencingScenariosIT extends ScenarioHarness {
 
     static final String PASSWORD = "Bmc-Secret-4f1c9e";
     static final List<String> HOSTS = List.of("h1", "h2", "h3", "h4");
@@ -93,15 +71,7 @@ class FencingScenariosIT {
 
     @DynamicPropertySource
     static void bmcs(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("kvmha-bmc-creds");
-        Path user = Files.writeString(dir.resolve("user"), "fencer\n");
-        Path password = Files.writeString(dir.resolve("password"), PASSWORD + "\n");
-        for (String host : HOSTS) {
-            String prefix = "kvmha.failover.fencing.hosts." + host + ".redfish.";
-            registry.add(prefix + "url", () -> BMC.systemUri(host).toString());
-            registry.add(prefix + "username-file", user::toString);
-            registry.add(prefix + "password-file", password::toString);
-        }
+        registerBmcs(registry, BMC, PASSWORD, HOSTS);
     }
 
     @AfterAll
@@ -109,24 +79,7 @@ class FencingScenariosIT {
         BMC.close();
     }
 
-    @Autowired
-    EventPublisher publisher;
-    @Autowired
-    KafkaListenerEndpointRegistry listeners;
-    @Autowired
-    ConsumerFactory<?, ?> consumers;
-    @Autowired
-    FailoverEngine engine;
-    @LocalServerPort
-    int port;
-
-    final Set<String> beating = ConcurrentHashMap.newKeySet();
-    final Map<String, List<HostHeartbeat.DomainStatus>> domains = new ConcurrentHashMap<>();
-    final AtomicLong sequence = new AtomicLong();
-    final ScheduledExecutorService agents = Executors.newSingleThreadScheduledExecutor();
-    final List<Object> seen = new CopyOnWriteArrayList<>();
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void captureLogs() {
@@ -136,15 +89,13 @@ class FencingScenariosIT {
 
     @AfterEach
     void stop() {
-        agents.shutdownNow();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     }
 
     @Test
     void powerLossBmcRefusalAndUnreachableBmc() throws Exception {
         ListenerAssignments.await(listeners);
-        beating.addAll(HOSTS);
-        agents.scheduleAtFixedRate(this::heartbeats, 0, 100, TimeUnit.MILLISECONDS);
+        startAgents(HOSTS);
         HOSTS.forEach(h -> publisher.publish(SampleEvents.inventory(h)));
         String vm = "9f1d2c3b-0000-4000-8000-000000000001";
         publisher.publish(new Placement(vm, "h1", 1, List.of(), "most free memory", null, Instant.now()));
@@ -246,7 +197,8 @@ class FencingScenariosIT {
         beating.remove("h4");
         HostHealthChange down = awaitEvent(watch, HostHealthChange.class, c -> c.hostId().equals("h4") && c.current() == HostState.DOWN);
         HostHealthChange fenced = awaitEvent(watch, HostHealthChange.class, c -> c.hostId().equals("h4") && c.current() == HostState.FENCED);
-        assertThat(fenced.evidence().get(0)).startsWith("self-fence deadline passed");
+        // Either the tick saw the deadline pass, or the driver's verdict came after it (slow machine).
+        assertThat(fenced.evidence().get(0)).startsWith("self-fence deadline").contains("passed");
         IncidentSnapshot incident = engine.incident(down.incidentId()).orElseThrow();
         assertThat(Duration.between(incident.lastHeartbeatAt(), fenced.changedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(2500));
         assertThat(incident.timeline()).extracting(RecoveryRecord.TimelineEntry::phase).contains("self-fence-wait");
@@ -318,40 +270,5 @@ class FencingScenariosIT {
                 Duration.between(incident.lastHeartbeatAt(), lastStarted).toMillis() / 1000.0,
                 Duration.between(incident.lastHeartbeatAt(), incident.detectedAt()).toMillis() / 1000.0,
                 Duration.between(incident.detectedAt(), fencedAt).toMillis() / 1000.0);
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return send("GET", path, null);
-    }
-
-    private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private void heartbeats() {
-        long seq = sequence.incrementAndGet();
-        for (String host : beating) {
-            publisher.publish(new HostHeartbeat(host, seq, Instant.now(), seq * 100, "test",
-                    HostHeartbeat.LibvirtConnectivity.CONNECTED, domains.getOrDefault(host, List.of()), false, false));
-        }
-    }
-
-    private Consumer<?, ?> watcher() {
-        Properties overrides = new Properties();
-        overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        Consumer<?, ?> consumer = consumers.createConsumer("it-watch", "it-watch", null, overrides);
-        consumer.subscribe(List.of(Topic.Names.HOST_HEALTH, Topic.Names.PLACEMENT_REQUESTS, Topic.Names.HOST_COMMANDS,
-                Topic.Names.RECOVERIES, Topic.Names.ALERTS));
-        return consumer;
-    }
-
-    private <T> T awaitEvent(Consumer<?, ?> watch, Class<T> type, Predicate<T> match) {
-        return await().atMost(Duration.ofSeconds(20)).pollInSameThread().until(() -> {
-            watch.poll(Duration.ofMillis(100)).forEach(r -> seen.add(r.value()));
-            return seen.stream().filter(type::isInstance).map(type::cast).filter(match).findFirst().orElse(null);
-        }, found -> found != null);
     }
 }

@@ -33,6 +33,15 @@ public final class HeartbeatComposer {
 
     public HostHeartbeat next(boolean libvirtConnected, List<HypervisorDomain> domains, boolean selfFenced,
                               boolean maintenance) {
+        return next(libvirtConnected, domains, false, selfFenced, maintenance);
+    }
+
+    /**
+     * @param domainsComplete whether {@code domains} is a full listing taken since the agent last (re)connected to
+     *                        libvirt; the control plane waits for one before it trusts an empty list (rejoin)
+     */
+    public HostHeartbeat next(boolean libvirtConnected, List<HypervisorDomain> domains, boolean domainsComplete,
+                              boolean selfFenced, boolean maintenance) {
         Instant now = clock.instant();
         List<HostHeartbeat.DomainStatus> all = domains.stream()
                 .map(d -> new HostHeartbeat.DomainStatus(d.uuid(), d.name(), d.state()))
@@ -40,6 +49,6 @@ public final class HeartbeatComposer {
         return new HostHeartbeat(hostId, sequence.incrementAndGet(), now,
                 Math.max(0, now.toEpochMilli() - startedAt.toEpochMilli()), agentVersion,
                 libvirtConnected ? LibvirtConnectivity.CONNECTED : LibvirtConnectivity.DISCONNECTED,
-                all, selfFenced, maintenance);
+                all, selfFenced, maintenance, libvirtConnected && domainsComplete);
     }
 }

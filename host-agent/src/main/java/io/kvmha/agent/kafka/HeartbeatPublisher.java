@@ -2,6 +2,7 @@ package io.kvmha.agent.kafka;
 
 import io.kvmha.agent.AgentProperties;
 import io.kvmha.agent.HypervisorConnectionLifecycle;
+import io.kvmha.agent.core.DomainListing;
 import io.kvmha.agent.core.HeartbeatComposer;
 import io.kvmha.agent.core.Hypervisor;
 import io.kvmha.agent.core.HypervisorDomain;
@@ -40,6 +41,9 @@ import org.springframework.stereotype.Component;
  * takes the latest one. The list is refreshed right after every lifecycle event and every (re)connection,
  * and otherwise every {@code domain-refresh-interval} (default 2 s) as a safety net: listing domains costs
  * several libvirt calls per domain, and an idle agent should cost next to nothing. While libvirt is DISCONNECTED the list is the last one seen.
+ * Heartbeats say {@code domainsComplete=true} only once a listing has succeeded since the agent started or
+ * libvirt was last seen disconnected: before that the list may be empty or old, and the control plane must not
+ * conclude from it that a rejoining host holds no stale domain.
  *
  * <p>The producer is deliberately not a Spring bean: a {@code ProducerFactory} or {@code KafkaTemplate}
  * bean would replace Boot's default ones, which everything else uses.
@@ -61,7 +65,7 @@ public class HeartbeatPublisher implements SmartLifecycle {
     private final Counter failed;
     private final AtomicBoolean failing = new AtomicBoolean();
 
-    private volatile List<HypervisorDomain> domains = List.of();
+    private final DomainListing listing = new DomainListing();
     private volatile ScheduledExecutorService beats;
     private volatile ScheduledExecutorService refreshes;
     private volatile Producer<String, Object> producer;
@@ -117,7 +121,7 @@ public class HeartbeatPublisher implements SmartLifecycle {
 
     /** The domains as last listed (every domain libvirt knows). */
     public List<HypervisorDomain> lastDomains() {
-        return domains;
+        return listing.latest().domains();
     }
 
     /** Asks for a fresh domain list now (after a lifecycle change) instead of at the next period. */
@@ -135,7 +139,10 @@ public class HeartbeatPublisher implements SmartLifecycle {
     private void refreshDomains() {
         try {
             if (hypervisor.isConnected()) {
-                domains = hypervisor.listDomains();
+                List<HypervisorDomain> listed = hypervisor.listDomains();
+                listing.listed(listed, hypervisor.isConnected());
+            } else {
+                listing.disconnected();
             }
         } catch (RuntimeException e) {
             log.debug("host={} domain list not refreshed: {}", properties.hostId(), e.getMessage());
@@ -144,8 +151,13 @@ public class HeartbeatPublisher implements SmartLifecycle {
 
     private void beat() {
         try {
-            HostHeartbeat heartbeat = composer.next(hypervisor.isConnected(), domains, selfFencing.selfFenced(),
-                    selfFencing.inMaintenance());
+            boolean connected = hypervisor.isConnected();
+            if (!connected) {
+                listing.disconnected(); // after a reconnection, only a new listing is complete again
+            }
+            DomainListing.Snapshot domains = listing.latest();
+            HostHeartbeat heartbeat = composer.next(connected, domains.domains(), domains.complete(),
+                    selfFencing.selfFenced(), selfFencing.inMaintenance());
             producer.send(new ProducerRecord<>(Topic.HOST_HEARTBEATS.topicName(), heartbeat.key(), heartbeat),
                     (metadata, failure) -> {
                         if (failure == null) {

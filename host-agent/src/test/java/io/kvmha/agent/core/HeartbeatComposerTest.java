@@ -37,4 +37,14 @@ class HeartbeatComposerTest {
                 .containsExactly(true, true);
         assertThat(first.domains().get(0).state()).isEqualTo(DomainState.RUNNING);
     }
+
+    @Test
+    void domainsAreCompleteOnlyWhenTheListingIsAndLibvirtIsConnected() {
+        HeartbeatComposer composer = new HeartbeatComposer("h1", "1.2.3", new VirtualClock(Instant.parse("2026-11-27T12:00:00Z")));
+
+        assertThat(composer.next(true, List.of(), false, false, false).domainsComplete()).isFalse();
+        assertThat(composer.next(true, List.of(), true, false, false).domainsComplete()).isTrue();
+        assertThat(composer.next(false, List.of(), true, false, false).domainsComplete()).isFalse();
+        assertThat(composer.next(true, List.of()).domainsComplete()).as("callers that do not know").isFalse();
+    }
 }

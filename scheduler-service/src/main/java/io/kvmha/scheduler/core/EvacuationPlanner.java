@@ -102,6 +102,45 @@ public final class EvacuationPlanner {
     }
 
     /**
+     * Re-places the given VMs of an incident whose start failed: each goes to a host that is neither a failed
+     * host nor one of {@code excludedHostIds} (where its start failed), wherever its latest placement is. A VM
+     * already placed for this incident on an allowed host keeps that placement (the request was redelivered to
+     * another instance after it was answered). Unknown VMs are unplaced with a reason.
+     */
+    public EvacuationOutcome replan(Set<String> vmIds, Set<String> failedHostIds, Set<String> excludedHostIds,
+                                    String incidentId, ClusterLedger ledger, Instant now) {
+        String reason = "evacuation of " + String.join(",", new TreeSet<>(failedHostIds));
+        Set<String> excluded = new java.util.HashSet<>(failedHostIds);
+        excluded.addAll(excludedHostIds);
+        List<EvacuationOutcome.Move> moves = new ArrayList<>();
+        List<EvacuationOutcome.Unplaced> unplaced = new ArrayList<>();
+        List<VmSpec> toMove = new ArrayList<>();
+        for (String vmId : vmIds) {
+            ledger.spec(vmId).ifPresent(toMove::add);
+        }
+        toMove.sort(RECOVERY_ORDER);
+        for (VmSpec vm : toMove) {
+            Placement from = ledger.placement(vm.vmId()).orElse(null);
+            if (from == null) {
+                continue;
+            }
+            if (incidentId.equals(from.incidentId()) && !excluded.contains(from.hostId())
+                    && from.reason() != null && from.reason().startsWith(reason)) {
+                moves.add(new EvacuationOutcome.Move(vm, null, from, "already re-placed for this incident"));
+                continue;
+            }
+            Integer shape = from.numaClaims().isEmpty() ? null : from.numaClaims().size();
+            PlacementDecision decision = engine.place(vm, ledger, excluded, shape);
+            if (decision instanceof PlacementDecision.NoHostFits && shape != null && vm.numaNodes() == null) {
+                decision = engine.place(vm, ledger, excluded, null);
+            }
+            record(vm, from, decision, reason + " (retry excluding " + new TreeSet<>(excludedHostIds) + ")", incidentId,
+                    ledger, now, moves, unplaced);
+        }
+        return new EvacuationOutcome(moves, unplaced);
+    }
+
+    /**
      * Plans and claims a live-migration target for every VM of a host (whatever its HA policy), keeping each
      * VM's NUMA shape. The caller marks the host draining first, so nothing new lands on it.
      */

@@ -106,12 +106,23 @@ public final class Placer {
      * gets the plan it got then (the ledger already holds those moves), so redelivery is harmless.
      */
     public Evacuation evacuate(String requestId, String incidentId, Set<String> failedHostIds) {
+        return evacuate(requestId, incidentId, failedHostIds, Set.of(), Set.of());
+    }
+
+    /**
+     * As {@link #evacuate(String, String, Set)}; with {@code vmIds}, only those VMs are (re-)placed, wherever their
+     * latest placement is (a retry of starts that failed), and never on {@code excludedHostIds}.
+     */
+    public Evacuation evacuate(String requestId, String incidentId, Set<String> failedHostIds, Set<String> vmIds,
+                               Set<String> excludedHostIds) {
         return view.exclusively(() -> {
             EvacuationOutcome known = evacuations.get(requestId);
             if (known != null) {
                 return new Evacuation(known, true);
             }
-            EvacuationOutcome outcome = planner.plan(failedHostIds, incidentId, view.ledger(), clock.instant());
+            EvacuationOutcome outcome = vmIds.isEmpty() && excludedHostIds.isEmpty()
+                    ? planner.plan(failedHostIds, incidentId, view.ledger(), clock.instant())
+                    : planner.replan(vmIds, failedHostIds, excludedHostIds, incidentId, view.ledger(), clock.instant());
             evacuations.put(requestId, outcome);
             return new Evacuation(outcome, false);
         });

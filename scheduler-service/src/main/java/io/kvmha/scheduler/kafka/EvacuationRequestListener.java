@@ -69,9 +69,14 @@ public class EvacuationRequestListener implements ConsumerSeekAware {
                     request.requestId(), request.failedHostIds(), age.toSeconds(), properties.evacuationMaxAge());
             return;
         }
+        if (!request.vmIds().isEmpty()) {
+            log.info("evacuation incident={} request={} re-placement of vms={} excluding hosts={}", request.incidentId(),
+                    request.requestId(), request.vmIds(), request.excludeHostIds());
+        }
         Placer.Evacuation evacuation = metrics.timeDecision(PlacementMetrics.Kind.EVACUATION,
                 () -> placer.evacuate(request.requestId(), request.incidentId(),
-                        new LinkedHashSet<>(request.failedHostIds())));
+                        new LinkedHashSet<>(request.failedHostIds()), new LinkedHashSet<>(request.vmIds()),
+                        new LinkedHashSet<>(request.excludeHostIds())));
         EvacuationOutcome outcome = evacuation.outcome();
         if (evacuation.repeated()) {
             log.info("evacuation incident={} request={} seen before: publishing the same plan again",

@@ -101,4 +101,38 @@ class PlacerTest {
         assertThat(again.repeated()).isTrue();
         assertThat(again.outcome()).isEqualTo(first.outcome());
     }
+
+    @Test
+    void aRePlacementMovesOnlyTheNamedVmsAwayFromTheHostsWhereTheirStartFailed() {
+        for (String h : List.of("h1", "h2", "h3", "h4")) {
+            view.applyInventory(host(h, 8, 4096));
+        }
+        VmSpec web = vm("web", 1, 1024);
+        VmSpec db = vm("db", 1, 1024);
+        view.applySpec(web);
+        view.applySpec(db);
+        view.applyPlacement(new Placement(web.vmId(), "h1", 3, List.of(), "test", null, T0));
+        view.applyPlacement(new Placement(db.vmId(), "h1", 1, List.of(), "test", null, T0));
+        EvacuationOutcome first = placer.evacuate("req-1", "inc-1", Set.of("h1")).outcome();
+        String failedOn = first.moves().stream().filter(m -> m.spec().vmId().equals(web.vmId())).findFirst()
+                .orElseThrow().targetHostId();
+
+        Placer.Evacuation retry = placer.evacuate("req-2", "inc-1", Set.of("h1"), Set.of(web.vmId()), Set.of(failedOn));
+
+        assertThat(retry.outcome().moves()).singleElement().satisfies(m -> {
+            assertThat(m.spec().vmId()).isEqualTo(web.vmId());
+            assertThat(m.targetHostId()).isNotIn("h1", failedOn);
+            assertThat(m.placement().generation()).isEqualTo(5);
+            assertThat(m.placement().incidentId()).isEqualTo("inc-1");
+        });
+        String second = retry.outcome().moves().get(0).targetHostId();
+        Placer.Evacuation third = placer.evacuate("req-3", "inc-1", Set.of("h1"), Set.of(web.vmId()),
+                Set.of(failedOn, second));
+        assertThat(third.outcome().moves()).singleElement().extracting(EvacuationOutcome.Move::targetHostId)
+                .isNotIn("h1", failedOn, second);
+        String last = third.outcome().moves().get(0).targetHostId();
+        assertThat(placer.evacuate("req-4", "inc-1", Set.of("h1"), Set.of(web.vmId()), Set.of("h2", "h3", "h4"))
+                .outcome().unplaced()).singleElement().satisfies(u -> assertThat(u.spec().vmId()).isEqualTo(web.vmId()));
+        assertThat(view.<String>read(l -> l.placement(web.vmId()).orElseThrow().hostId())).isEqualTo(last);
+    }
 }
