@@ -40,6 +40,7 @@ public final class EventTypes {
         register("alert", 1, Alert.class);
         register("evacuation.request", 1, EvacuationRequest.class);
         register("evacuation.plan", 1, EvacuationPlan.class);
+        register("audit", 1, AuditRecord.class);
     }
 
     private EventTypes() {

@@ -10,6 +10,9 @@ import org.jspecify.annotations.Nullable;
  * @param spec      the VM's spec, required for DEFINE_AND_START
  * @param migration where and how to live-migrate, required for MIGRATE
  * @param autostart the autostart flag to set, required for SET_AUTOSTART
+ * @param signature the control plane's signature over the command's canonical form
+ *                  ({@code io.kvmha.contracts.security.CanonicalCommand}); null from unsigned senders, which an
+ *                  agent that verifies signatures rejects
  */
 public record HostCommand(
         String commandId,
@@ -23,7 +26,8 @@ public record HostCommand(
         Instant issuedAt,
         Instant deadline,
         @Nullable Migration migration,
-        @Nullable Boolean autostart) implements KvmHaEvent {
+        @Nullable Boolean autostart,
+        @Nullable Signature signature) implements KvmHaEvent {
 
     public HostCommand {
         Required.field(commandId, "commandId");
@@ -44,12 +48,26 @@ public record HostCommand(
         }
     }
 
+    /** An unsigned command (the version before signatures). */
+    public HostCommand(String commandId, String hostId, String vmId, Action action, @Nullable VmSpec spec,
+                       long placementGeneration, @Nullable String incidentId, String issuedBy, Instant issuedAt,
+                       Instant deadline, @Nullable Migration migration, @Nullable Boolean autostart) {
+        this(commandId, hostId, vmId, action, spec, placementGeneration, incidentId, issuedBy, issuedAt, deadline,
+                migration, autostart, null);
+    }
+
     /** A command without migration or autostart parameters. */
     public HostCommand(String commandId, String hostId, String vmId, Action action, @Nullable VmSpec spec,
                        long placementGeneration, @Nullable String incidentId, String issuedBy, Instant issuedAt,
                        Instant deadline) {
         this(commandId, hostId, vmId, action, spec, placementGeneration, incidentId, issuedBy, issuedAt, deadline,
-                null, null);
+                null, null, null);
+    }
+
+    /** This command with {@code signature} in place of any earlier one. */
+    public HostCommand withSignature(@Nullable Signature signature) {
+        return new HostCommand(commandId, hostId, vmId, action, spec, placementGeneration, incidentId, issuedBy,
+                issuedAt, deadline, migration, autostart, signature);
     }
 
     @Override
@@ -77,6 +95,19 @@ public record HostCommand(
         public Migration {
             Required.field(targetHostId, "migration.targetHostId");
             Required.field(targetUri, "migration.targetUri");
+        }
+    }
+
+    /**
+     * An Ed25519 signature of the command by the control plane.
+     *
+     * @param keyId which of the agent's trusted keys verifies it
+     * @param value the signature, base64 (RFC 4648, with padding)
+     */
+    public record Signature(String keyId, String value) {
+        public Signature {
+            Required.field(keyId, "signature.keyId");
+            Required.field(value, "signature.value");
         }
     }
 }

@@ -7,7 +7,7 @@ package io.kvmha.contracts.event;
 public sealed interface KvmHaEvent
         permits HostInventory, HostHeartbeat, VmLifecycleEvent, MetricSampleBatch, VmSpec, Placement,
                 HostCommand, CommandResult, HostHealthChange, RecoveryRecord, Alert,
-                EvacuationRequest, EvacuationPlan {
+                EvacuationRequest, EvacuationPlan, AuditRecord {
 
     /** The Kafka record key: the entity whose order matters (a host, a VM, an incident). */
     String key();

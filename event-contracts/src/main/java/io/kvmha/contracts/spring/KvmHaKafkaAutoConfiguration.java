@@ -5,10 +5,12 @@ import io.kvmha.contracts.codec.UnreadableRecordException;
 import io.kvmha.contracts.kafka.EventDeserializer;
 import io.kvmha.contracts.kafka.EventOrBytesSerializer;
 import io.kvmha.contracts.kafka.EventSerializer;
+import io.kvmha.contracts.security.CommandSigner;
 import io.kvmha.contracts.topic.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +42,7 @@ import org.springframework.util.backoff.FixedBackOff;
  * the catalogue, and dead-letter routing. Services only write listeners and publish events.
  */
 @AutoConfiguration
-@EnableConfigurationProperties(KvmHaKafkaProperties.class)
+@EnableConfigurationProperties({KvmHaKafkaProperties.class, KvmHaSecurityProperties.class})
 public class KvmHaKafkaAutoConfiguration {
 
     @Bean
@@ -72,8 +74,10 @@ public class KvmHaKafkaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @SuppressWarnings("unchecked")
-    EventPublisher eventPublisher(KafkaOperations<?, ?> kafka) {
-        return new EventPublisher((KafkaOperations<String, Object>) kafka);
+    EventPublisher eventPublisher(KafkaOperations<?, ?> kafka, ObjectProvider<CommandSigner> signer,
+                                  KvmHaSecurityProperties security) {
+        return new EventPublisher((KafkaOperations<String, Object>) kafka, signer.getIfAvailable(),
+                security.audit().enabled(), Clock.systemUTC());
     }
 
     @Bean

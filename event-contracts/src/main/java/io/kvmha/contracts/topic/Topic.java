@@ -1,6 +1,7 @@
 package io.kvmha.contracts.topic;
 
 import io.kvmha.contracts.event.Alert;
+import io.kvmha.contracts.event.AuditRecord;
 import io.kvmha.contracts.event.CommandResult;
 import io.kvmha.contracts.event.EvacuationPlan;
 import io.kvmha.contracts.event.EvacuationRequest;
@@ -50,7 +51,9 @@ public enum Topic {
     RECOVERIES(Names.RECOVERIES, "incidentId", Cleanup.DELETE, Duration.ofDays(400), 6, RecoveryRecord.class,
             "Incident records: the decision log of every recovery, kept for more than a year."),
     ALERTS(Names.ALERTS, "fingerprint", Cleanup.DELETE, Duration.ofDays(30), 6, Alert.class,
-            "Alerts with their firing and resolved lifecycle.");
+            "Alerts with their firing and resolved lifecycle."),
+    AUDIT(Names.AUDIT, "actor", Cleanup.DELETE, Duration.ofDays(180), 6, AuditRecord.class,
+            "The audit trail: every operator request to an API and every host command the control plane issued.");
 
     /** Topic names as compile-time constants, for annotations such as {@code @KafkaListener}. */
     public static final class Names {
@@ -67,6 +70,7 @@ public enum Topic {
         public static final String HOST_HEALTH = "kvmha.host.health";
         public static final String RECOVERIES = "kvmha.recoveries";
         public static final String ALERTS = "kvmha.alerts";
+        public static final String AUDIT = "kvmha.audit";
 
         private Names() {
         }

@@ -1,6 +1,7 @@
 package io.kvmha.contracts.testing;
 
 import io.kvmha.contracts.event.Alert;
+import io.kvmha.contracts.event.AuditRecord;
 import io.kvmha.contracts.event.CommandResult;
 import io.kvmha.contracts.event.DomainState;
 import io.kvmha.contracts.event.EvacuationPlan;
@@ -77,6 +78,8 @@ public final class SampleEvents {
                 new EvacuationRequest("req-1", "inc-1", List.of("h1"), AT),
                 new EvacuationPlan("req-1", "inc-1",
                         List.of(new EvacuationPlan.Assignment(vmSpec(), "h1", "h2", 2)),
-                        List.of(), AT));
+                        List.of(), AT),
+                new AuditRecord("audit-1", "alice", AuditRecord.Origin.OPERATOR, "POST /api/v1/vms", "/api/v1/vms",
+                        "HTTP 201", AT, Map.of("method", "POST", "status", "201")));
     }
 }

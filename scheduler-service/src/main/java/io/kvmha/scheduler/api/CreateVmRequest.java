@@ -30,14 +30,14 @@ public record CreateVmRequest(
         @NotNull Tier tier,
         HaPolicy haPolicy,
         Integer priority,
-        Map<String, String> labels,
+        Map<String, @NotNull String> labels,
         @Min(1) @Max(8) Integer numaNodes,
         VmSpec.CpuPolicy cpuPolicy,
         VmSpec.CpuThreadPolicy cpuThreadPolicy,
         Long hugepageSizeKib,
-        List<String> affinityGroups,
-        List<String> antiAffinityGroups,
-        Map<String, String> hostLabels) {
+        List<@NotNull String> affinityGroups,
+        List<@NotNull String> antiAffinityGroups,
+        Map<String, @NotNull String> hostLabels) {
 
     public static final String NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}";
 
