@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,12 +24,19 @@ public final class ServiceClient {
     private final String service;
     private final URI base;
     private final HttpClient http;
+    private final String token;
     private final JsonMapper json = JsonMapper.builder().build();
 
     public ServiceClient(String service, URI base, Duration timeout) {
+        this(service, base, timeout, null);
+    }
+
+    /** @param token the API bearer token, or null where the services need none */
+    public ServiceClient(String service, URI base, Duration timeout, String token) {
         this.service = service;
         this.base = base;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.token = token;
     }
 
     public JsonNode get(String path) {
@@ -36,9 +44,16 @@ public final class ServiceClient {
     }
 
     public JsonNode post(String path, Object body) {
-        return send(HttpRequest.newBuilder(resolve(path))
+        return post(path, body, Map.of());
+    }
+
+    /** A POST with extra headers, e.g. {@code X-Operator} for decisions the service records with who asked. */
+    public JsonNode post(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     public JsonNode delete(String path) {
@@ -54,8 +69,11 @@ public final class ServiceClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.header("Accept", "application/json, application/problem+json")
-                .timeout(Duration.ofSeconds(30)).build();
+        builder.header("Accept", "application/json, application/problem+json").timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -81,10 +99,34 @@ public final class ServiceClient {
         String problem = describeProblem(body);
         if (status >= 400 && status < 500) {
             throw new CliException(ExitCode.REFUSED, service + " refused " + request.method() + " "
-                    + request.uri().getPath() + " (" + status + "): " + problem);
+                    + request.uri().getPath() + " (" + status + "): " + problem + hint(status, request.uri().getPath()));
         }
         throw new CliException(ExitCode.SERVICE_ERROR, service + " failed on " + request.method() + " "
-                + request.uri().getPath() + " (" + status + "): " + problem);
+                + request.uri().getPath() + " (" + status + "): " + problem + ". Its log says more.");
+    }
+
+    /** What to do about a refusal, where the service's own words may not say it. */
+    String hint(int status, String path) {
+        if (status == 401) {
+            return token == null ? ". This service requires an API token: give it with --token-file or KVMHA_TOKEN."
+                    : ". The token given was not accepted: check --token-file / KVMHA_TOKEN.";
+        }
+        if (status == 403) {
+            return ". Ask for a token with that role.";
+        }
+        if (status != 404) {
+            return "";
+        }
+        if (path.startsWith("/api/v1/vms/")) {
+            return ". `kvmha vm list` shows the VMs' ids.";
+        }
+        if (path.startsWith("/api/v1/hosts/")) {
+            return ". `kvmha host list` shows the hosts.";
+        }
+        if (path.startsWith("/api/v1/incidents/")) {
+            return ". `kvmha incidents` lists the incidents.";
+        }
+        return "";
     }
 
     private CliException unreachable(HttpRequest request) {

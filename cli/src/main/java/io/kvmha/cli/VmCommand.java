@@ -2,8 +2,10 @@ package io.kvmha.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -11,13 +13,24 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-/** VMs: create, list, show. */
-@Command(name = "vm", description = "Create, list and show VMs.",
-        subcommands = {VmCommand.Create.class, VmCommand.ListVms.class, VmCommand.Show.class, VmCommand.Delete.class})
+/** VMs: create, list, show, migrate, delete. */
+@Command(name = "vm", description = "Create, list, show, migrate and delete VMs.",
+        subcommands = {VmCommand.Create.class, VmCommand.ListVms.class, VmCommand.Show.class, VmCommand.Migrate.class,
+            VmCommand.Delete.class})
 final class VmCommand {
 
     @ParentCommand
     KvmhaCli cli;
+
+    /** A verb about one VM: the parent command, this command's spec, and the VM id. */
+    abstract static class OnVm implements Callable<Integer> {
+        @ParentCommand
+        VmCommand vm;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "VM_ID", description = "the VM's id")
+        String vmId;
+    }
 
     @Command(name = "create", description = "Create a VM: the scheduler places it and its host starts it.")
     static final class Create implements Callable<Integer> {
@@ -73,14 +86,7 @@ final class VmCommand {
     }
 
     @Command(name = "show", description = "Show one VM.")
-    static final class Show implements Callable<Integer> {
-        @ParentCommand
-        VmCommand vm;
-        @Spec
-        CommandSpec spec;
-        @Parameters(paramLabel = "VM_ID", description = "the VM's id")
-        String vmId;
-
+    static final class Show extends OnVm {
         @Override
         public Integer call() {
             JsonNode shown = vm.cli.scheduler().get("/api/v1/vms/" + vmId);
@@ -95,14 +101,7 @@ final class VmCommand {
     }
 
     @Command(name = "delete", description = "Delete a VM: it is destroyed and undefined on its host, and forgotten.")
-    static final class Delete implements Callable<Integer> {
-        @ParentCommand
-        VmCommand vm;
-        @Spec
-        CommandSpec spec;
-        @Parameters(paramLabel = "VM_ID", description = "the VM's id")
-        String vmId;
-
+    static final class Delete extends OnVm {
         @Override
         public Integer call() {
             vm.cli.scheduler().delete("/api/v1/vms/" + vmId);
@@ -110,6 +109,40 @@ final class VmCommand {
             printer.result(vm.cli.scheduler().json().createObjectNode().put("vmId", vmId).put("deleted", true),
                     () -> printer.line("deleted " + vmId));
             return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "migrate", description = "Live-migrate a VM: the scheduler picks (or checks) the target, the failover "
+            + "service moves it. Shows its progress until it is settled; exit 5 if it did not move.")
+    static final class Migrate extends OnVm {
+        @Option(names = "--to", paramLabel = "HOST_ID", description = "target host; default: the scheduler chooses")
+        String targetHostId;
+        @Mixin
+        WaitOptions wait;
+
+        @Override
+        public Integer call() {
+            MoveFollower follower = new MoveFollower(vm.cli, spec, "vmId=" + vmId);
+            Set<String> before = wait.noWait ? Set.of() : follower.existing();
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (targetHostId != null) {
+                // The scheduler would only say that no host fits; an unknown target deserves its own answer (404).
+                vm.cli.scheduler().get("/api/v1/hosts/" + targetHostId);
+                body.put("targetHostId", targetHostId);
+            }
+            JsonNode plan = vm.cli.scheduler().post("/api/v1/vms/" + vmId + "/migrate", body);
+            JsonNode move = plan.path("moves").path(0);
+            Printer printer = vm.cli.printer(spec);
+            if (wait.noWait) {
+                printer.result(plan, () -> printer.line("migrating " + vmId + " from " + move.path("fromHostId").asString()
+                        + " to " + move.path("targetHostId").asString() + "; progress: " + vm.cli.failoverUrl
+                        + "/api/v1/drains?vmId=" + vmId));
+                return ExitCode.OK;
+            }
+            JsonNode migration = follower.follow("migrate " + move.path("name").asString(vmId), before, true,
+                    wait.timeout());
+            MoveFollower.print(printer, migration);
+            return MoveFollower.succeeded(migration) ? ExitCode.OK : ExitCode.INCOMPLETE;
         }
     }
 }

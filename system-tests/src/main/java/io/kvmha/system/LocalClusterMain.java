@@ -65,9 +65,10 @@ public final class LocalClusterMain {
             System.out.printf("  VMs and hosts (REST):   %s/api/v1/vms   %s/api/v1/hosts%n", cluster.schedulerUrl(), cluster.schedulerUrl());
             System.out.printf("  incidents (REST):       %s/api/v1/incidents%n", cluster.failoverUrl());
             System.out.printf("  metrics (Prometheus):   %s/actuator/prometheus (also :8082, :8083)%n", cluster.monitorUrl());
-            System.out.printf("  alerts:                 Kafka topic %s on %s%n", Topic.Names.ALERTS, cluster.bootstrapServers());
+            System.out.printf("  alerts (REST):          %s/api/v1/alerts   (Kafka topic %s on %s)%n", cluster.monitorUrl(),
+                    Topic.Names.ALERTS, cluster.bootstrapServers());
             System.out.printf("  BMCs (Redfish):         %s/redfish/v1/Systems%n", cluster.bmc().baseUri());
-            System.out.println("  the CLI:                bin/kvmha status   (bin/kvmha --help)");
+            System.out.println("  the CLI:                bin/kvmha status, bin/kvmha alerts   (bin/kvmha --help)");
             if (args.demoFailure()) {
                 demoFailure(sampler, cluster, vmIds);
             } else {
