@@ -37,10 +37,11 @@ public final class SeededTestbed implements AutoCloseable {
                 .sorted().toList();
     }
 
+    /** The ONLINE host running most VMs, once every host is ONLINE (the cluster is steady again). */
     public String busiestOnlineHost() {
-        Map<String, String> states = plane.hostStates();
-        return testbed.hostIds().stream().filter(h -> "ONLINE".equals(states.get(h)))
-                .max(Comparator.comparingInt(h -> vmsOn(h).size())).orElseThrow();
+        await("every host ONLINE").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> plane.hostStates().values().stream().filter("ONLINE"::equals).count() == testbed.hostIds().size());
+        return testbed.hostIds().stream().max(Comparator.comparingInt(h -> vmsOn(h).size())).orElseThrow();
     }
 
     public void awaitOnline(String host) {

@@ -19,9 +19,17 @@ public final class TestbedDrainBenchmark {
         int perHost = Integer.parseInt(args[0]);
         Path result = Path.of(args[1]);
         boolean quick = Boolean.parseBoolean(args[3]);
-        // Three hosts filled evenly: the drained host carries perHost VMs.
-        try (SeededTestbed cluster = new SeededTestbed(perHost * 3)) {
-            String host = cluster.busiestOnlineHost();
+        // The drained host carries perHost VMs of one affinity group (so the N+1 reserve, 8 vCPUs per 2-core testbed
+        // host, still admits them); two more VMs run elsewhere. The group moves together.
+        try (SeededTestbed cluster = new SeededTestbed(2)) {
+            java.util.List<String> tiers = java.util.List.of("GOLD", "SILVER", "BRONZE");
+            java.util.List<io.kvmha.e2e.ControlPlane.Vm> group = new java.util.ArrayList<>();
+            for (int i = 0; i < perHost; i++) {
+                group.add(cluster.plane.createVm("drain-" + i, tiers.get(i % 3), 64, java.util.List.of("drained")));
+            }
+            org.awaitility.Awaitility.await("the group running").atMost(java.time.Duration.ofMinutes(2))
+                    .until(() -> group.stream().allMatch(vm -> cluster.sampler.hostsRunning(vm.vmId()).size() == 1));
+            String host = group.get(0).hostId();
             Drain.Outcome outcome = Drain.run(cluster.testbed, cluster.plane, cluster.sampler, host);
             System.out.println("drain: " + outcome.describe());
             Map<String, Object> metrics = new LinkedHashMap<>();
