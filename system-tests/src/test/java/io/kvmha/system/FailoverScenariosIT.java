@@ -176,7 +176,7 @@ class FailoverScenariosIT {
         assertThat(tail.events(HostHealthChange.class)).anyMatch(h -> h.hostId().equals(victim)
                 && h.current() == HostState.RECOVERING);
         assertThat(sampler.hostsRunning(staleVm)).hasSize(1).doesNotContain(victim);
-        System.out.printf("SCENARIO rejoin: %s came back with a stale definition of %s; it was removed before ONLINE%n",
+        System.out.printf("SCENARIO rejoin: %s came back with a stale definition of %s; the failover service removed it%n",
                 victim, staleVm);
     }
 

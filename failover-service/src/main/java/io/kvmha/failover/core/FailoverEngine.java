@@ -129,8 +129,39 @@ public final class FailoverEngine {
         return switch (before) {
             case FENCING -> heartbeatWhileFencing(heartbeat, now);
             case FENCED, RECOVERING -> rejoin(heartbeat, before, now);
+            case ONLINE -> removeStaleDefinitions(heartbeat, now);
             default -> Actions.NONE;
         };
+    }
+
+    /**
+     * Level-triggered clean-up on ONLINE hosts: a definition that is not running, of a VM now placed on another
+     * host, is stale (a host that came back before its agent listed everything, a cold move's source) and is
+     * undefined, so that nothing can start it there again. Running domains are left alone: a live migration's
+     * source runs while the placement already names the target.
+     */
+    private Actions removeStaleDefinitions(HostHeartbeat heartbeat, Instant now) {
+        String host = heartbeat.hostId();
+        Actions.Builder actions = Actions.builder();
+        for (HostHeartbeat.DomainStatus domain : heartbeat.domains()) {
+            if (domain.state().isActive() || domain.state() == DomainState.CRASHED) {
+                continue;
+            }
+            Optional<Placement> placed = placements.get(domain.vmId());
+            if (placed.isEmpty() || placed.get().hostId().equals(host)) {
+                continue;
+            }
+            Map<String, Instant> issued = rejoinIssued.computeIfAbsent(host, h -> new HashMap<>());
+            Instant last = issued.get(domain.vmId());
+            if (last != null && now.isBefore(last.plus(REJOIN_RETRY))) {
+                continue;
+            }
+            issued.put(domain.vmId(), now);
+            actions.publish(command(host, domain.vmId(), HostCommand.Action.UNDEFINE, now))
+                    .note(OperatorNote.warn("host=" + host + " vm=" + domain.vmId() + " stale definition (" + domain.state()
+                            + ") of a VM placed on " + placed.get().hostId() + "; undefining it"));
+        }
+        return actions.build();
     }
 
     private Actions heartbeatWhileFencing(HostHeartbeat heartbeat, Instant now) {
