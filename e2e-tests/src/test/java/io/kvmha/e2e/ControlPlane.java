@@ -34,10 +34,6 @@ public final class ControlPlane {
         return new Vm(vm.get("vmId").asString(), name, tier, vm.get("hostId").asString());
     }
 
-    public JsonNode vm(String vmId) {
-        return send("GET", Testbed.SCHEDULER + "/api/v1/vms/" + vmId, null, 200);
-    }
-
     public JsonNode incidents() {
         return send("GET", Testbed.FAILOVER + "/api/v1/incidents", null, 200);
     }
@@ -80,19 +76,11 @@ public final class ControlPlane {
 
     /** A text resource, e.g. a Prometheus scrape. */
     public String text(String url) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new IllegalStateException("GET " + url + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        HttpResponse<String> response = exchange("GET", url, null, "*/*");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
         }
+        return response.body();
     }
 
     public JsonNode post(String url, Object body, int expectedStatus) {
@@ -101,17 +89,9 @@ public final class ControlPlane {
 
     /** DELETE, accepting any 2xx. */
     public void delete(String url) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .DELETE().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("DELETE " + url + " answered " + response.statusCode() + ": " + response.body());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("DELETE " + url + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        HttpResponse<String> response = exchange("DELETE", url, null, "application/json");
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("DELETE " + url + " answered " + response.statusCode() + ": " + response.body());
         }
     }
 
@@ -120,21 +100,29 @@ public final class ControlPlane {
     }
 
     private JsonNode send(String method, String url, Object body, int expectedStatus) {
+        HttpResponse<String> response = exchange(method, url, body, "application/json");
+        if (response.statusCode() != expectedStatus) {
+            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode()
+                    + " (expected " + expectedStatus + "): " + response.body());
+        }
+        return response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
+    }
+
+    /**
+     * One request; a JSON body when {@code body} is not null; I/O failures named with the request. {@code accept}
+     * matters: the actuator's Prometheus scrape answers 406 to {@code application/json}.
+     */
+    private HttpResponse<String> exchange(String method, String url, Object body, String accept) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Accept", "application/json");
+                    .header("Accept", accept);
             if (body != null) {
                 request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
             } else {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != expectedStatus) {
-                throw new IllegalStateException(method + " " + url + " answered " + response.statusCode()
-                        + " (expected " + expectedStatus + "): " + response.body());
-            }
-            return response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + url + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

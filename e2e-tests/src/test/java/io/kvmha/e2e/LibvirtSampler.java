@@ -142,7 +142,7 @@ public final class LibvirtSampler implements AutoCloseable {
     }
 
     /** Every run of the VM on the host, oldest first. */
-    public List<Sighting> runs(String vmId, String host) {
+    private List<Sighting> runs(String vmId, String host) {
         return List.copyOf(sightings.getOrDefault(vmId, Map.of()).getOrDefault(host, List.of()));
     }
 

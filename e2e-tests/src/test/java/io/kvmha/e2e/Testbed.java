@@ -106,10 +106,6 @@ public final class Testbed {
         run(Duration.ofSeconds(30), "bmc-fault", host, fault);
     }
 
-    public String status() {
-        return run(Duration.ofSeconds(30), "status");
-    }
-
     private String run(Duration timeout, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(root.resolve("testbed/testbed").toString());

@@ -143,25 +143,43 @@ public final class FailoverEngine {
     private Actions removeStaleDefinitions(HostHeartbeat heartbeat, Instant now) {
         String host = heartbeat.hostId();
         Actions.Builder actions = Actions.builder();
-        for (HostHeartbeat.DomainStatus domain : heartbeat.domains()) {
-            if (domain.state().isActive() || domain.state() == DomainState.CRASHED) {
+        List<HostHeartbeat.DomainStatus> stale = staleDomains(heartbeat);
+        // Forget clean-ups of domains that are gone, so the record stays as small as what is stale now.
+        Map<String, Instant> issued = rejoinIssued.get(host);
+        if (issued != null) {
+            issued.keySet().retainAll(stale.stream().map(HostHeartbeat.DomainStatus::vmId).toList());
+        }
+        for (HostHeartbeat.DomainStatus domain : stale) {
+            if (domain.state().isActive() || domain.state() == DomainState.CRASHED || !cleanUpDue(host, domain.vmId(), now)) {
                 continue;
             }
-            Optional<Placement> placed = placements.get(domain.vmId());
-            if (placed.isEmpty() || placed.get().hostId().equals(host)) {
-                continue;
-            }
-            Map<String, Instant> issued = rejoinIssued.computeIfAbsent(host, h -> new HashMap<>());
-            Instant last = issued.get(domain.vmId());
-            if (last != null && now.isBefore(last.plus(REJOIN_RETRY))) {
-                continue;
-            }
-            issued.put(domain.vmId(), now);
             actions.publish(command(host, domain.vmId(), HostCommand.Action.UNDEFINE, now))
                     .note(OperatorNote.warn("host=" + host + " vm=" + domain.vmId() + " stale definition (" + domain.state()
-                            + ") of a VM placed on " + placed.get().hostId() + "; undefining it"));
+                            + ") of a VM placed on " + placedOn(domain) + "; undefining it"));
         }
         return actions.build();
+    }
+
+    /** The heartbeat's domains of VMs now placed on another host. */
+    private List<HostHeartbeat.DomainStatus> staleDomains(HostHeartbeat heartbeat) {
+        return heartbeat.domains().stream()
+                .filter(d -> placements.get(d.vmId()).map(p -> !p.hostId().equals(heartbeat.hostId())).orElse(false))
+                .toList();
+    }
+
+    private String placedOn(HostHeartbeat.DomainStatus domain) {
+        return placements.get(domain.vmId()).map(Placement::hostId).orElse("?");
+    }
+
+    /** Whether a clean-up of this stale domain may be issued now: once per {@link #REJOIN_RETRY} until it is gone. */
+    private boolean cleanUpDue(String host, String vmId, Instant now) {
+        Map<String, Instant> issued = rejoinIssued.computeIfAbsent(host, h -> new HashMap<>());
+        Instant last = issued.get(vmId);
+        if (last != null && now.isBefore(last.plus(REJOIN_RETRY))) {
+            return false;
+        }
+        issued.put(vmId, now);
+        return true;
     }
 
     private Actions heartbeatWhileFencing(HostHeartbeat heartbeat, Instant now) {
@@ -186,9 +204,7 @@ public final class FailoverEngine {
     private Actions rejoin(HostHeartbeat heartbeat, HostState state, Instant now) {
         String host = heartbeat.hostId();
         Actions.Builder actions = Actions.builder();
-        List<HostHeartbeat.DomainStatus> stale = heartbeat.domains().stream()
-                .filter(d -> placements.get(d.vmId()).map(p -> !p.hostId().equals(host)).orElse(false))
-                .toList();
+        List<HostHeartbeat.DomainStatus> stale = staleDomains(heartbeat);
         if (state == HostState.FENCED) {
             HealthTransition recovering = health.move(host, HostState.RECOVERING, List.of("heartbeat seq "
                     + heartbeat.sequence() + " after fencing; " + stale.size() + " stale domains of VMs placed elsewhere"), now);
@@ -213,14 +229,11 @@ public final class FailoverEngine {
                     .note(OperatorNote.info("host=" + host + " RECOVERING -> ONLINE: " + online.evidence().get(0)))
                     .build();
         }
-        Map<String, Instant> issued = rejoinIssued.computeIfAbsent(host, h -> new HashMap<>());
         for (HostHeartbeat.DomainStatus domain : stale) {
-            Instant last = issued.get(domain.vmId());
-            if (last != null && now.isBefore(last.plus(REJOIN_RETRY))) {
+            if (!cleanUpDue(host, domain.vmId(), now)) {
                 continue;
             }
-            issued.put(domain.vmId(), now);
-            String elsewhere = placements.get(domain.vmId()).map(Placement::hostId).orElse("?");
+            String elsewhere = placedOn(domain);
             if (domain.state().isActive() || domain.state() == DomainState.CRASHED) {
                 actions.publish(command(host, domain.vmId(), HostCommand.Action.DESTROY, now));
             }
