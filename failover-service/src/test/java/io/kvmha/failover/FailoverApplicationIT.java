@@ -25,7 +25,7 @@ class FailoverApplicationIT {
             FailoverProperties properties = context.getBean(FailoverProperties.class);
             assertThat(properties.downAfter()).isEqualTo(Duration.ofMillis(1800));
             assertThat(properties.suspectAfter()).isEqualTo(Duration.ofSeconds(1));
-            assertThat(properties.tickInterval()).isEqualTo(Duration.ofMillis(100));
+            assertThat(properties.tickInterval()).isEqualTo(Duration.ofMillis(50));
             assertThat(properties.maxConcurrentStarts()).isEqualTo(8);
             assertThat(properties.commandDeadline()).isEqualTo(Duration.ofSeconds(60));
         } finally {

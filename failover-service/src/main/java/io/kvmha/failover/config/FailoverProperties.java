@@ -25,8 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the failover service ({@code kvmha.failover.*}).
  *
  * @param suspectAfter        heartbeat silence after which a host is SUSPECT at the latest (default 1 s); below downAfter
- * @param downAfter           heartbeat silence after which a host is DOWN at the latest (default 1.8 s, so detection stays
- *                            under 2 s with the 100 ms tick even when phi is patient); heartbeats sent longer ago than
+ * @param downAfter           heartbeat silence after which a host is DOWN at the latest (default 1.8 s: phi decides
+ *                            earlier, ~1.55 s, on a regular heartbeat stream); heartbeats sent longer ago than
  *                            this are ignored as stale
  * @param tickInterval        how often the failure detector is evaluated (default 100 ms)
  * @param maxConcurrentStarts start commands in flight across the cluster (default 8)
@@ -53,7 +53,7 @@ import org.springframework.validation.annotation.Validated;
 public record FailoverProperties(
         @DefaultValue("1s") @DurationMin(millis = 1) Duration suspectAfter,
         @DefaultValue("1800ms") @DurationMin(millis = 2) Duration downAfter,
-        @DefaultValue("100ms") @DurationMin(millis = 1) Duration tickInterval,
+        @DefaultValue("50ms") @DurationMin(millis = 1) Duration tickInterval,
         @DefaultValue("8") @Min(1) int maxConcurrentStarts,
         @DefaultValue("60s") @DurationMin(seconds = 1) Duration commandDeadline,
         @DefaultValue("4") @Min(1) int maxStartsPerHost,
@@ -134,20 +134,26 @@ public record FailoverProperties(
      * @param maxSilentShare share of hosts that may go silent within the window before nothing is fenced (default 0.3)
      * @param minSilentHosts fewest silent hosts that engage the guard (default 2): one dead host is always recovered
      * @param window         how recent a silence counts (default 60 s)
-     * @param hold           a host judged dead stays SUSPECT this long before it is declared DOWN (default 500 ms), so
+     * @param hold           a host judged dead stays SUSPECT this long before it is declared DOWN (default 300 ms), so
      *                       hosts failing a moment apart are judged together; adds this much to every recovery
      *                       (0 turns it off)
+     * @param lateAfter      silence that makes a host late (default 700 ms): a held host waits (up to 4 holds) while
+     *                       counting the late hosts would engage the guard
+     * @param quietPeriod    the guard disengages only after its condition has been false this long (default 10 s)
      */
     public record MassFailure(
             @DefaultValue("0.3") @DecimalMin("0.01") @DecimalMax("0.99") double maxSilentShare,
             @DefaultValue("2") @Min(1) int minSilentHosts,
             @DefaultValue("60s") @DurationMin(seconds = 1) Duration window,
-            @DefaultValue("500ms") @NotNull @DurationMin(millis = 0) Duration hold) {
+            @DefaultValue("300ms") @NotNull @DurationMin(millis = 0) Duration hold,
+            @DefaultValue("700ms") @NotNull @DurationMin(millis = 1) Duration lateAfter,
+            @DefaultValue("10s") @NotNull @DurationMin(millis = 0) Duration quietPeriod) {
 
-        static final MassFailure DEFAULTS = new MassFailure(0.3, 2, Duration.ofSeconds(60), Duration.ofMillis(500));
+        static final MassFailure DEFAULTS = new MassFailure(0.3, 2, Duration.ofSeconds(60),
+                MassFailurePolicy.DEFAULT_HOLD, MassFailurePolicy.DEFAULT_LATE_AFTER, MassFailurePolicy.DEFAULT_QUIET_PERIOD);
 
         public MassFailurePolicy policy() {
-            return new MassFailurePolicy(maxSilentShare, minSilentHosts, window, hold);
+            return new MassFailurePolicy(maxSilentShare, minSilentHosts, window, hold, lateAfter, quietPeriod);
         }
     }
 

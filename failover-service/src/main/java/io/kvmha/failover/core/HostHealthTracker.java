@@ -29,7 +29,7 @@ public final class HostHealthTracker {
 
     private final FailureDetector detector;
     private final MassFailureGuard guard;
-    private final Duration hold;
+    private final MassFailurePolicy policy;
     /** Per host judged dead and not yet DOWN: since when (the mass-failure hold runs from then). */
     private final Map<String, Instant> deadSince = new HashMap<>();
     private final Map<String, HostHealth> hosts = new TreeMap<>();
@@ -42,7 +42,7 @@ public final class HostHealthTracker {
     public HostHealthTracker(FailureDetector detector, MassFailurePolicy massFailure) {
         this.detector = detector;
         this.guard = new MassFailureGuard(massFailure);
-        this.hold = massFailure.hold();
+        this.policy = massFailure;
     }
 
     /**
@@ -90,8 +90,8 @@ public final class HostHealthTracker {
             }
             String heldBecause = verdict.liveness() != Liveness.DEAD ? null
                     : check.held().contains(verdict.hostId()) ? "held by the mass-failure guard"
-                    : holding(verdict.hostId(), verdicts.size(), now) ? "held " + hold.toMillis()
-                            + " ms by the mass-failure guard to see whether other hosts fail with it"
+                    : holding(verdict.hostId(), verdicts, now) ? "held by the mass-failure guard for "
+                            + policy.hold().toMillis() + " ms or while others are late, to see whether they fail with it"
                     : null;
             HostState target = switch (verdict.liveness()) {
                 case ALIVE -> null; // Back to ONLINE happens on the heartbeat itself, not on a tick.
@@ -103,7 +103,8 @@ public final class HostHealthTracker {
             if (target != null) {
                 List<String> evidence = heldBecause != null ? List.of(verdict.evidence(), heldBecause)
                         : target == HostState.DOWN && deadSince.containsKey(verdict.hostId())
-                        ? List.of(verdict.evidence(), "held " + hold.toMillis() + " ms by the mass-failure guard: no mass failure")
+                        ? List.of(verdict.evidence(), "held " + Duration.between(deadSince.get(verdict.hostId()), now)
+                                .toMillis() + " ms by the mass-failure guard: no mass failure")
                         : List.of(verdict.evidence());
                 if (target == HostState.DOWN) {
                     deadSince.remove(verdict.hostId());
@@ -115,15 +116,17 @@ public final class HostHealthTracker {
     }
 
     /**
-     * Whether a host judged dead is still within the hold: the guard judges the share of silent hosts
+     * Whether a host judged dead is still held: within the hold, or, up to {@link MassFailurePolicy#maxHold()},
+     * while counting the late hosts would engage the guard. The guard judges the share of silent hosts
      * meanwhile. A host an operator released, or the only judged host, is not held.
      */
-    private boolean holding(String hostId, int judged, Instant now) {
-        if (hold.isZero() || judged < 2 || guard.released().contains(hostId)) {
+    private boolean holding(String hostId, List<Verdict> verdicts, Instant now) {
+        if (policy.hold().isZero() || verdicts.size() < 2 || guard.released().contains(hostId)) {
             return false;
         }
         Instant since = deadSince.computeIfAbsent(hostId, h -> now);
-        return now.isBefore(since.plus(hold));
+        return now.isBefore(since.plus(policy.hold()))
+                || now.isBefore(since.plus(policy.maxHold())) && guard.wouldEngageCountingLate(verdicts);
     }
 
     /** Takes one allowed move of a host's state machine (fencing, rejoin, maintenance). */

@@ -14,13 +14,15 @@ import java.util.stream.Collectors;
  * once. Then this instance, or its network, is the likelier casualty, and fencing healthy hosts would
  * turn a partition into an outage. Silent hosts are held (no DOWN, no fencing) until they are heard again
  * or an operator releases them one by one. The episode ends, and releases are forgotten, when the
- * condition no longer holds. Not thread-safe.
+ * condition has not held for {@link MassFailurePolicy#quietPeriod()}. Not thread-safe.
  */
 final class MassFailureGuard {
 
     private final MassFailurePolicy policy;
     private final Set<String> released = new TreeSet<>();
     private Instant engagedSince;
+    /** While engaged: since when the condition no longer holds (the quiet period runs from then). */
+    private Instant quietSince;
     private Set<String> silentAtEngage = Set.of();
 
     MassFailureGuard(MassFailurePolicy policy) {
@@ -30,31 +32,59 @@ final class MassFailureGuard {
     /** Judges the verdicts of the hosts not in maintenance; returns which hosts to hold and what changed. */
     Check check(List<Verdict> verdicts, Instant now) {
         List<Verdict> silent = verdicts.stream().filter(v -> v.liveness() != Liveness.ALIVE).toList();
-        long recent = silent.stream().filter(v -> v.silence().compareTo(policy.window()) < 0).count();
+        // Once engaged, every silent host counts: a partition outlasting the window is still one episode.
+        long counted = engagedSince != null ? silent.size()
+                : silent.stream().filter(v -> v.silence().compareTo(policy.window()) < 0).count();
         boolean allSilent = verdicts.size() >= 2 && silent.size() == verdicts.size();
-        boolean massive = recent >= policy.minSilentHosts() && recent > policy.maxSilentShare() * verdicts.size();
+        boolean massive = policy.massive(counted, verdicts.size());
         boolean engage = allSilent || massive;
-        Set<String> held = engage ? silent.stream().map(Verdict::hostId).filter(h -> !released.contains(h))
-                .collect(Collectors.toCollection(TreeSet::new)) : Set.of();
+        if (engage) {
+            quietSince = null;
+        }
         if (engage && engagedSince == null) {
             engagedSince = now;
             silentAtEngage = silent.stream().map(Verdict::hostId).collect(Collectors.toCollection(TreeSet::new));
             String hosts = silent.stream().map(v -> "host=" + v.hostId() + " silent "
                     + HeartbeatFailureDetector.seconds(v.silence())).collect(Collectors.joining(", "));
             String why = allSilent ? "all " + verdicts.size() + " judged hosts are silent at once; this instance is likely cut off"
-                    : recent + " of " + verdicts.size() + " hosts went silent within " + policy.window().toSeconds()
+                    : counted + " of " + verdicts.size() + " hosts went silent within " + policy.window().toSeconds()
                     + " s (more than " + Math.round(policy.maxSilentShare() * 100) + "%)";
-            return new Check(held, Change.ENGAGED, Optional.of(OperatorNote.warn("mass-failure guard engaged: " + why
+            return new Check(held(silent), Change.ENGAGED, Optional.of(OperatorNote.warn("mass-failure guard engaged: " + why
                     + " (" + hosts + "); fencing nothing, release hosts one by one through the API")), why);
         }
         if (!engage && engagedSince != null) {
+            // Hosts of a healing partition come back over seconds: the last ones must not be fenced for being last.
+            if (quietSince == null) {
+                quietSince = now;
+            }
+            if (now.isBefore(quietSince.plus(policy.quietPeriod()))) {
+                return new Check(held(silent), Change.NONE, Optional.empty(), null);
+            }
             engagedSince = null;
+            quietSince = null;
             silentAtEngage = Set.of();
             released.clear();
-            return new Check(held, Change.ENDED, Optional.of(OperatorNote.info(
-                    "mass-failure guard disengaged: hosts heard again, detection resumes")), "hosts heard again");
+            String why = "hosts heard again; " + silent.size() + " still silent after a quiet period of "
+                    + policy.quietPeriod().toSeconds() + " s";
+            return new Check(Set.of(), Change.ENDED, Optional.of(OperatorNote.info(
+                    "mass-failure guard disengaged: " + why + ", detection resumes")), why);
         }
-        return new Check(held, Change.NONE, Optional.empty(), null);
+        return new Check(engagedSince != null ? held(silent) : Set.of(), Change.NONE, Optional.empty(), null);
+    }
+
+    private Set<String> held(List<Verdict> silent) {
+        return silent.stream().map(Verdict::hostId).filter(h -> !released.contains(h))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * Whether counting the late hosts (silent for {@link MassFailurePolicy#lateAfter()}, not yet suspect) with the
+     * silent ones would engage the guard: then a host judged dead waits to see whether they fail with it.
+     */
+    boolean wouldEngageCountingLate(List<Verdict> verdicts) {
+        long silentOrLate = verdicts.stream().filter(v -> v.liveness() != Liveness.ALIVE
+                || v.silence().compareTo(policy.lateAfter()) >= 0).count();
+        return (verdicts.size() >= 2 && silentOrLate == verdicts.size()) || policy.massive(silentOrLate, verdicts.size());
     }
 
     /** An operator vouches that a held host is really dead: it may be declared down and fenced. */

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /** The engine end to end on a virtual clock: heartbeats, ticks and fencing outcomes in, events and notes out. */
 class FailoverEngineTest {
 
-    /** The guard's defaults without its hold, so these tests' timings are the detector's alone. */
-    static final MassFailurePolicy NO_HOLD = new MassFailurePolicy(0.3, 2, Duration.ofSeconds(60), Duration.ZERO);
+    /** The guard's defaults without its hold and quiet period, so these tests' timings are the detector's alone. */
+    static final MassFailurePolicy NO_HOLD = new MassFailurePolicy(0.3, 2, Duration.ofSeconds(60), Duration.ZERO,
+            MassFailurePolicy.DEFAULT_LATE_AFTER, Duration.ZERO);
 
     final VirtualClock clock = new VirtualClock(T0);
     final FencingPolicy fencing = new FencingPolicy(Duration.ofSeconds(10), Duration.ofSeconds(2));
@@ -282,8 +283,65 @@ class FailoverEngineTest {
         run(4000, "h1");
         HostHealthChange down = events(all, HostHealthChange.class).stream()
                 .filter(c -> c.current() == HostState.DOWN).findFirst().orElseThrow();
-        assertThat(down.changedAt()).isEqualTo(T0.plusMillis(1000 + 2100 + 500));
-        assertThat(down.evidence()).last().asString().isEqualTo("held 500 ms by the mass-failure guard: no mass failure");
+        assertThat(down.changedAt()).isEqualTo(T0.plusMillis(1000 + 2100 + 300));
+        assertThat(down.evidence()).last().asString().isEqualTo("held 300 ms by the mass-failure guard: no mass failure");
+    }
+
+    @Test
+    void aHeldHostWaitsWhileLateHostsWouldMakeItAMassFailureThenIsDeclaredDownWhenTheyAreHeard() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        run(5000);
+        run(1000, "h1");
+        run(900, "h1", "h2"); // h2 late (not yet suspect) when h1's 300 ms hold ends
+        assertThat(states("h1")).doesNotContain(HostState.DOWN);
+        run(3000, "h1"); // h2 heard again: no mass failure after all
+        assertThat(states("h1")).contains(HostState.DOWN);
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1");
+        assertThat(engine.guardStatus().engaged()).isFalse();
+    }
+
+    @Test
+    void aPartitionLongerThanTheWindowKeepsTheGuardEngaged() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3", "h4", "h5"));
+        run(5000);
+        run(90_000, "h1", "h2"); // 40 % silent for longer than the 60 s window
+        assertThat(engine.guardStatus().engaged()).isTrue();
+        assertThat(all.fences()).isEmpty();
+        assertThat(engine.incidents()).isEmpty();
+    }
+
+    @Test
+    void aHealingPartitionDoesNotGetItsLastHostFencedWithinTheQuietPeriod() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9", "h10"));
+        run(5000);
+        run(8000, "h1", "h2", "h3", "h4"); // 40 %: engaged
+        assertThat(engine.guardStatus().engaged()).isTrue();
+        run(5000, "h4"); // three heard again, h4 comes back later: 10 % is no mass failure, but the quiet period runs
+        run(3000);
+        assertThat(all.fences()).isEmpty();
+        assertThat(events(all, Alert.class)).extracting(Alert::status).containsExactly(Alert.Status.FIRING);
+
+        run(8000); // quiet period over: the guard disengages, nothing was fenced
+        assertThat(engine.guardStatus().engaged()).isFalse();
+        assertThat(events(all, Alert.class)).extracting(Alert::status)
+                .containsExactly(Alert.Status.FIRING, Alert.Status.RESOLVED);
+        assertThat(all.fences()).isEmpty();
+    }
+
+    @Test
+    void aHostStillSilentAfterTheQuietPeriodIsDeclaredDownAndFenced() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9", "h10"));
+        run(5000);
+        run(8000, "h1", "h2", "h3", "h4");
+        run(9000, "h4");
+        assertThat(all.fences()).as("within the quiet period").isEmpty();
+        run(2000, "h4");
+        assertThat(engine.guardStatus().engaged()).isFalse();
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h4");
     }
 
     @Test
