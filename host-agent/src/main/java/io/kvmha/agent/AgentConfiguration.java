@@ -8,13 +8,21 @@ import io.kvmha.agent.core.Hypervisor;
 import io.kvmha.agent.core.InventoryComposer;
 import io.kvmha.agent.core.PlacementBook;
 import io.kvmha.agent.core.SelfFencing;
+import io.kvmha.agent.core.VmCommandLanes;
 import io.kvmha.agent.libvirt.LibvirtHypervisor;
+import io.kvmha.agent.kafka.HostCommandListener;
 import io.kvmha.agent.kafka.MalformedCommandAnswer;
 import io.kvmha.contracts.codec.UnreadableRecordException;
 import io.kvmha.contracts.spring.DeadLetterRouter;
 import io.kvmha.contracts.spring.EventPublisher;
 import io.kvmha.contracts.spring.KvmHaKafkaProperties;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.kafka.config.ContainerPostProcessor;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 import org.springframework.context.annotation.Bean;
@@ -65,6 +73,28 @@ class AgentConfiguration {
         executor.useGuestBoot(new GuestBoot(guest.kernel() == null ? null : guest.kernel().toString(),
                 guest.serialLogDir() == null ? null : guest.serialLogDir().toString()));
         return executor;
+    }
+
+    /** Threads that execute host commands, {@code kvmha.agent.command-parallelism} of them. */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService commandThreads(AgentProperties properties) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(properties.commandParallelism(), r -> {
+            Thread t = new Thread(r, "command-" + properties.hostId() + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Bean
+    VmCommandLanes vmCommandLanes(ExecutorService commandThreads) {
+        return new VmCommandLanes(commandThreads);
+    }
+
+    /** Host commands complete out of order: their listener acknowledges each record itself, in order. */
+    @Bean(HostCommandListener.MANUAL_ACKS)
+    ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> hostCommandManualAcks() {
+        return container -> container.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.kvmha.agent;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -41,6 +42,8 @@ import org.springframework.validation.annotation.Validated;
  *                                inventory (for example {@code qemu+tcp://10.0.0.12/system}); empty = not published,
  *                                and the failover service falls back to {@code qemu+tcp://<host id>/system}
  * @param guest                   boot image and serial log of disk-less guests (the testbed's); empty by default
+ * @param commandParallelism      commands of different VMs executed at once (default 4): a failover's starts on this
+ *                                host overlap instead of queueing; one VM's commands always run in order
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.agent")
@@ -63,7 +66,8 @@ public record AgentProperties(
         @DefaultValue("1s") @NotNull Duration placementWait,
         @DefaultValue("2s") @NotNull Duration domainRefreshInterval,
         String migrationUri,
-        @DefaultValue @NotNull Guest guest) {
+        @DefaultValue @NotNull Guest guest,
+        @DefaultValue("4") @Min(1) @Max(64) int commandParallelism) {
 
     public AgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);

@@ -96,6 +96,15 @@ class DeadLetterIT {
             assertThat(answered.outcome()).isEqualTo(CommandResult.Outcome.FAILED);
             assertThat(answered.error()).contains("malformed", "missing-field", "issuedBy");
             assertThat(answered.vmId()).isEqualTo(broken.vmId());
+
+            // Commands are acknowledged manually once done: the group's committed offset reaches the end.
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", brokers))) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> admin.listConsumerGroupOffsets("host-agent-h1")
+                        .partitionsToOffsetAndMetadata().get().values().stream()
+                        .mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset).sum(),
+                        committed -> committed == Malformed.values().length + 2);
+            }
         }
     }
 

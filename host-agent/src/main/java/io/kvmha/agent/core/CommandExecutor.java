@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
  *       deadline passes.</li>
  * </ul>
  *
- * Commands execute one at a time, in arrival order.
+ * Commands of one VM execute one at a time (a striped lock per VM id: a redelivered command waits for its first
+ * execution and then gets its result); commands of different VMs may run side by side ({@link VmCommandLanes}).
  */
 public final class CommandExecutor {
 
@@ -44,13 +46,17 @@ public final class CommandExecutor {
     private final CommandAttribution attribution;
     private final Pause pause;
     private final Duration pollInterval;
-    private PlacementBook placements;
-    private Duration placementWait = Duration.ZERO;
-    private GuestBoot guestBoot = GuestBoot.NONE;
+    private static final int LOCK_STRIPES = 64;
+
+    /** Per VM id (striped): one command of a VM at a time, so "seen before" and "already running" stay true. */
+    private final ReentrantLock[] vmLocks = new ReentrantLock[LOCK_STRIPES];
+    private volatile PlacementBook placements;
+    private volatile Duration placementWait = Duration.ZERO;
+    private volatile GuestBoot guestBoot = GuestBoot.NONE;
     /** When this agent began: a command issued before it may be a redelivery from the host's previous life. */
     private final Instant startedAt;
     /** How long a start issued before this agent began waits for the placement replay to confirm it (default 5 s). */
-    private Duration catchUpWait = Duration.ofSeconds(5);
+    private volatile Duration catchUpWait = Duration.ofSeconds(5);
 
     /** Waits between polls of a shutdown or migration; tests pass one that advances a virtual clock. */
     @FunctionalInterface
@@ -75,6 +81,9 @@ public final class CommandExecutor {
         this.pause = pause;
         this.pollInterval = pollInterval;
         this.startedAt = clock.instant();
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            vmLocks[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -110,17 +119,23 @@ public final class CommandExecutor {
      * Handles a command, reporting IN_PROGRESS results of long commands (migrations) to {@code progress}
      * before returning the final one; empty when it is addressed to another host.
      */
-    public synchronized Optional<Handling> handle(HostCommand command, Consumer<CommandResult> progress) {
+    public Optional<Handling> handle(HostCommand command, Consumer<CommandResult> progress) {
         if (!hostId.equals(command.hostId())) {
             return Optional.empty();
         }
-        Optional<CommandResult> earlier = results.get(command.commandId());
-        if (earlier.isPresent()) {
-            return Optional.of(new Handling(earlier.get(), true, "redelivered; first result replayed"));
+        ReentrantLock lock = vmLocks[Math.floorMod(command.vmId().hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            Optional<CommandResult> earlier = results.get(command.commandId());
+            if (earlier.isPresent()) {
+                return Optional.of(new Handling(earlier.get(), true, "redelivered; first result replayed"));
+            }
+            Handling handling = execute(command, progress);
+            results.put(handling.result());
+            return Optional.of(handling);
+        } finally {
+            lock.unlock();
         }
-        Handling handling = execute(command, progress);
-        results.put(handling.result());
-        return Optional.of(handling);
     }
 
     private Handling execute(HostCommand command, Consumer<CommandResult> progress) {

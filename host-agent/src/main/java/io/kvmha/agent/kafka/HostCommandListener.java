@@ -4,6 +4,7 @@ import static io.kvmha.agent.kafka.StaticMembership.STATIC_MEMBER;
 
 import io.kvmha.agent.AgentProperties;
 import io.kvmha.agent.core.CommandExecutor;
+import io.kvmha.agent.core.VmCommandLanes;
 import io.kvmha.contracts.event.CommandResult;
 import io.kvmha.contracts.event.HostCommand;
 import io.kvmha.contracts.security.CommandVerifier;
@@ -13,19 +14,24 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
  * Consumes host commands in the agent's own consumer group ({@code host-agent-<hostId>}), so every
- * agent sees every command and answers only its own. The result is published before the offset is
- * committed: if publishing fails the record is retried, and the retry replays the cached result
- * instead of executing again.
+ * agent sees every command and answers only its own. Commands run on {@link VmCommandLanes}: different VMs side by
+ * side (the starts of a failover overlap), one VM's commands in order. Records are acknowledged manually and in
+ * order ({@link InOrderAcknowledgements}): an offset is committed only once its command and all before it are
+ * done and their results published, so a command cut short by a crash is delivered again, when the cached result
+ * (or the level-triggered action) keeps it from executing twice.
  *
  * <p>When the agent trusts signing keys ({@code kvmha.security.commands.trusted-keys}), a command for this host is
  * executed only when its signature verifies; otherwise it is answered REJECTED with the reason (unsigned, bad
@@ -39,16 +45,24 @@ public class HostCommandListener {
     public static final String LISTENER_ID = "host-commands";
     private static final Logger log = LoggerFactory.getLogger(HostCommandListener.class);
 
+    /** Bean name of the container post-processor that switches this listener to manual acknowledgments. */
+    public static final String MANUAL_ACKS = "hostCommandManualAcks";
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final CommandExecutor executor;
+    private final VmCommandLanes lanes;
     private final EventPublisher publisher;
     private final MeterRegistry meters;
     private final String hostId;
     private final @Nullable CommandVerifier verifier;
     private final Clock clock;
+    private final InOrderAcknowledgements acks = new InOrderAcknowledgements();
 
-    public HostCommandListener(CommandExecutor executor, EventPublisher publisher, MeterRegistry meters,
-                               AgentProperties properties, ObjectProvider<CommandVerifier> verifier, Clock agentClock) {
+    public HostCommandListener(CommandExecutor executor, VmCommandLanes lanes, EventPublisher publisher,
+                               MeterRegistry meters, AgentProperties properties, ObjectProvider<CommandVerifier> verifier,
+                               Clock agentClock) {
         this.executor = executor;
+        this.lanes = lanes;
         this.publisher = publisher;
         this.meters = meters;
         this.hostId = properties.hostId();
@@ -58,19 +72,49 @@ public class HostCommandListener {
 
     @KafkaListener(id = LISTENER_ID, topics = Topic.Names.HOST_COMMANDS,
             groupId = "host-agent-${kvmha.agent.host-id}", clientIdPrefix = "host-agent-${kvmha.agent.host-id}",
-            properties = {"auto.offset.reset=earliest", STATIC_MEMBER})
-    public void on(HostCommand command) throws Exception {
+            properties = {"auto.offset.reset=earliest", STATIC_MEMBER}, containerPostProcessor = MANUAL_ACKS)
+    public void on(HostCommand command, Acknowledgment ack) {
+        acks.track(dispatch(command), ack);
+    }
+
+    private CompletableFuture<Void> dispatch(HostCommand command) {
         if (!hostId.equals(command.hostId())) {
             log.debug("host={} ignoring command={} for host={}", hostId, command.commandId(), command.hostId());
-            return;
+            return DONE;
         }
         if (verifier != null) {
             CommandVerifier.Verdict verdict = verifier.verify(command, clock.instant());
             if (!verdict.accepted()) {
-                reject(command, verdict);
-                return;
+                return lanes.submit(command.vmId(), () -> rethrowing(() -> reject(command, verdict)));
             }
         }
+        return lanes.submit(command.vmId(), () -> rethrowing(() -> execute(command)))
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        // Acknowledged anyway: the sender's start timeout covers an unanswered command.
+                        log.error("host={} vm={} command={} action={} result not published: {}", hostId, command.vmId(),
+                                command.commandId(), command.action(), e.toString());
+                    }
+                });
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static Void rethrowing(Step step) {
+        try {
+            step.run();
+            return null;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private void execute(HostCommand command) throws Exception {
         Optional<CommandExecutor.Handling> handled = executor.handle(command, progress -> {
             log.info("host={} vm={} command={} action={} {}% {}", hostId, command.vmId(), command.commandId(),
                     command.action(), progress.progressPercent(), progress.detail());
