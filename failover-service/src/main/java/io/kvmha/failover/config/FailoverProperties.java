@@ -47,6 +47,9 @@ import org.springframework.validation.annotation.Validated;
  *                            not heard of for this long is FAILED (default 90 s;
  *                            must exceed command-deadline, after which agents refuse the command)
  * @param drain               how the scheduler's drains and migrations are carried out
+ * @param tierWait            tier order across incidents: a VM starts only once no better-tier VM waits or is starting,
+ *                            no incident younger than this lacks its plan and no host turned SUSPECT within it; a VM
+ *                            whose plan is this old goes anyway (default 5 s; 0 = best tier first, no waiting)
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.failover")
@@ -66,7 +69,8 @@ public record FailoverProperties(
         @DefaultValue("3") @Min(1) int planAttempts,
         @DefaultValue("3") @Min(1) int maxStartHosts,
         @DefaultValue("90s") @DurationMin(seconds = 1) Duration startTimeout,
-        @DefaultValue @Valid Drain drain) {
+        @DefaultValue @Valid Drain drain,
+        @DefaultValue("5s") @NotNull @DurationMin(millis = 0) Duration tierWait) {
 
     @ConstructorBinding
     public FailoverProperties {
@@ -86,7 +90,7 @@ public record FailoverProperties(
                               MassFailure massFailure, Fencing fencing, CrashRestart crashRestart) {
         this(suspectAfter, downAfter, tickInterval, maxConcurrentStarts, commandDeadline, maxStartsPerHost, detector, phi,
                 massFailure, fencing, crashRestart, Duration.ofSeconds(10), 3, 3, commandDeadline.plusSeconds(30),
-                Drain.DEFAULTS);
+                Drain.DEFAULTS, RecoveryPolicy.DEFAULT_TIER_WAIT);
     }
 
     /** The walking-skeleton settings, with defaults for everything added since. */
@@ -102,7 +106,7 @@ public record FailoverProperties(
 
     public RecoveryPolicy recoveryPolicy() {
         return new RecoveryPolicy(maxConcurrentStarts, maxStartsPerHost, commandDeadline, RecoveryPolicy.SERVICE,
-                planTimeout, planAttempts, maxStartHosts, startTimeout);
+                planTimeout, planAttempts, maxStartHosts, startTimeout, tierWait);
     }
 
     public enum Detector { PHI_ACCRUAL, FIXED }

@@ -92,6 +92,7 @@ public final class FailoverEngine {
         this.ids = ids;
         this.health = new HostHealthTracker(detector, massFailure);
         this.recovery = new RecoveryCoordinator(clock, policy, ids);
+        this.recovery.watchHostsInDoubt(health::anySuspectSince);
     }
 
     /**

@@ -184,6 +184,16 @@ public final class HostHealthTracker {
         return Optional.ofNullable(hosts.get(hostId));
     }
 
+    /** Whether a host became SUSPECT after {@code since} and still is (it may be about to fail). */
+    public boolean anySuspectSince(Instant since) {
+        for (HostHealth host : hosts.values()) {
+            if (host.state() == HostState.SUSPECT && host.since().isAfter(since)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Map<String, HostHealth> all() {
         return Map.copyOf(hosts);
     }

@@ -38,11 +38,18 @@ public final class RecoveryCoordinator {
     private final Supplier<String> ids;
     private final Map<String, Incident> incidents = new LinkedHashMap<>();
     private final Map<String, Incident> openByHost = new HashMap<>();
+    /** Whether a host became SUSPECT within the tier wait: it may be about to add gold VMs to recover. */
+    private java.util.function.Predicate<Instant> hostsInDoubt = now -> false;
 
     public RecoveryCoordinator(InstantSource clock, RecoveryPolicy policy, Supplier<String> ids) {
         this.clock = clock;
         this.policy = policy;
         this.ids = ids;
+    }
+
+    /** Where the tier order learns of hosts in doubt (SUSPECT, not yet DOWN); none by default. */
+    public void watchHostsInDoubt(java.util.function.Predicate<Instant> inDoubt) {
+        this.hostsInDoubt = inDoubt;
     }
 
     /**
@@ -427,6 +434,10 @@ public final class RecoveryCoordinator {
                 actions.publish(incident.toRecord());
             }
         }
+        // The tier order's waits end with time (better tiers' incidents planned, doubts cleared, the wait over).
+        if (!policy.tierWait().isZero() && openByHost.values().stream().anyMatch(i -> !i.waiting().isEmpty())) {
+            issueStarts(null, now, actions);
+        }
         return actions.build();
     }
 
@@ -465,8 +476,8 @@ public final class RecoveryCoordinator {
      * Issues start commands across all open incidents while the cluster has fewer than
      * {@link RecoveryPolicy#maxConcurrentStarts()} in flight: the best-tier waiting VM first (ties: the older
      * incident, then plan order), skipping VMs whose target host already has
-     * {@link RecoveryPolicy#maxStartsPerHost()} starts in flight. Incidents other than {@code current} that got
-     * a command are re-published.
+     * {@link RecoveryPolicy#maxStartsPerHost()} starts in flight, and VMs the tier order holds back
+     * ({@link #tierBarrier}). Incidents other than {@code current} that got a command are re-published.
      */
     private void issueStarts(Incident current, Instant now, Actions.Builder actions) {
         java.util.Set<Incident> touched = new java.util.LinkedHashSet<>();
@@ -476,15 +487,21 @@ public final class RecoveryCoordinator {
             if (inFlight >= policy.maxConcurrentStarts()) {
                 break;
             }
+            int barrier = tierBarrier(now);
             Map<String, Long> perHost = new HashMap<>();
             open.forEach(i -> i.vms().stream().filter(vm -> vm.status == VmStatus.STARTING)
                     .forEach(vm -> perHost.merge(vm.toHost, 1L, Long::sum)));
             Incident chosenIncident = null;
             Incident.VmProgress chosen = null;
             for (Incident incident : open.stream().sorted(Comparator.comparing(Incident::detectedAt)).toList()) {
+                boolean waitedEnough = policy.tierWait().isZero() || incident.planReceivedAt() != null
+                        && !now.isBefore(incident.planReceivedAt().plus(policy.tierWait()));
                 for (Incident.VmProgress vm : incident.waiting()) {
                     if (perHost.getOrDefault(vm.toHost, 0L) >= policy.maxStartsPerHost()) {
                         continue;
+                    }
+                    if (rank(vm) > barrier && !waitedEnough) {
+                        break; // Better tiers first, cluster-wide; plan order is tier order, so the rest waits too.
                     }
                     if (chosen == null || rank(vm) < rank(chosen)) {
                         chosen = vm;
@@ -501,6 +518,35 @@ public final class RecoveryCoordinator {
             touched.add(chosenIncident);
         }
         touched.stream().filter(i -> i != current).forEach(i -> actions.publish(i.toRecord()));
+    }
+
+    /**
+     * The worst tier rank that may start now: the best tier still waiting or starting in any incident; the best
+     * (gold) while an incident detected within the tier wait has no plan yet, or a host fell in doubt within it.
+     * With a zero tier wait, no barrier.
+     */
+    private int tierBarrier(Instant now) {
+        if (policy.tierWait().isZero()) {
+            return Integer.MAX_VALUE;
+        }
+        int best = Integer.MAX_VALUE;
+        for (Incident incident : openByHost.values()) {
+            if (!incident.planReceived()) {
+                if (now.isBefore(incident.detectedAt().plus(policy.tierWait()))) {
+                    return 0;
+                }
+                continue;
+            }
+            for (Incident.VmProgress vm : incident.waiting()) {
+                best = Math.min(best, rank(vm));
+            }
+            for (Incident.VmProgress vm : incident.vms()) {
+                if (vm.status == VmStatus.STARTING) {
+                    best = Math.min(best, rank(vm));
+                }
+            }
+        }
+        return hostsInDoubt.test(now.minus(policy.tierWait())) ? 0 : best;
     }
 
     private static int rank(Incident.VmProgress vm) {

@@ -23,9 +23,17 @@ import java.util.Objects;
  *                            heard of for this long is FAILED (default 90 s: the
  *                            command deadline, after which agents refuse it, plus time for a start begun just
  *                            before it)
+ * @param tierWait            tier order across the cluster: a VM's start is issued only once no VM of a better tier
+ *                            waits or is starting in any incident, no incident detected within this long still lacks
+ *                            its plan (its VMs may be gold), and no host became SUSPECT within this long; after its
+ *                            plan is this old, a VM goes anyway (default 5 s; 0 = best tier first among those ready,
+ *                            without waiting for starts to finish)
  */
 public record RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Duration commandDeadline, String issuedBy,
-                             Duration planTimeout, int planAttempts, int maxStartHosts, Duration startTimeout) {
+                             Duration planTimeout, int planAttempts, int maxStartHosts, Duration startTimeout,
+                             Duration tierWait) {
+
+    public static final Duration DEFAULT_TIER_WAIT = Duration.ofSeconds(5);
 
     public static final String SERVICE = "failover-service";
     /** The incident's fencing field until the fencing outcome is known. */
@@ -43,9 +51,20 @@ public record RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Dura
                 commandDeadline.plusSeconds(30));
     }
 
+    /** A policy with the default tier wait. */
+    public RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Duration commandDeadline, String issuedBy,
+                          Duration planTimeout, int planAttempts, int maxStartHosts, Duration startTimeout) {
+        this(maxConcurrentStarts, maxStartsPerHost, commandDeadline, issuedBy, planTimeout, planAttempts, maxStartHosts,
+                startTimeout, DEFAULT_TIER_WAIT);
+    }
+
     public RecoveryPolicy {
         Objects.requireNonNull(planTimeout, "planTimeout");
         Objects.requireNonNull(startTimeout, "startTimeout");
+        Objects.requireNonNull(tierWait, "tierWait");
+        if (tierWait.isNegative()) {
+            throw new IllegalArgumentException("tierWait must not be negative, was " + tierWait);
+        }
         if (planAttempts < 1 || maxStartHosts < 1) {
             throw new IllegalArgumentException("planAttempts and maxStartHosts must be at least 1");
         }

@@ -286,4 +286,67 @@ class RecoveryCoordinatorTest {
                 List.of()));
         assertThat(commands(late)).hasSize(1);
     }
+
+    static EvacuationPlan.Assignment assignTier(String vmId, Tier tier, String from, String to) {
+        return new EvacuationPlan.Assignment(Fixtures.spec(vmId, tier), from, to, 2);
+    }
+
+    @Test
+    void aSilverVmWaitsUntilEveryGoldVmOfEveryIncidentHasStarted() {
+        EvacuationRequest a = open("h1");
+        List<HostCommand> first = commands(coordinator.planReceived(plan(a.requestId(), a.incidentId(),
+                List.of(assignTier("vm-g1", Tier.GOLD, "h1", "h3"), assignTier("vm-s1", Tier.SILVER, "h1", "h3")),
+                List.of())));
+        assertThat(first).extracting(HostCommand::vmId).as("silver waits for the gold to start").containsExactly("vm-g1");
+
+        EvacuationRequest b = open("h2");
+        List<HostCommand> second = commands(coordinator.planReceived(plan(b.requestId(), b.incidentId(),
+                List.of(assignTier("vm-g2", Tier.GOLD, "h2", "h4")), List.of())));
+        assertThat(second).extracting(HostCommand::vmId).containsExactly("vm-g2");
+
+        assertThat(commands(coordinator.commandResult(result(first.get(0), Outcome.SUCCEEDED))))
+                .as("another incident's gold is still starting").isEmpty();
+        assertThat(commands(coordinator.commandResult(result(second.get(0), Outcome.SUCCEEDED))))
+                .extracting(HostCommand::vmId).containsExactly("vm-s1");
+    }
+
+    @Test
+    void whileAnotherIncidentHasNoPlanYetOnlyGoldStartsUntilTheTierWaitIsOver() {
+        EvacuationRequest a = open("h1");
+        open("h2"); // fenced, its plan not here yet: its VMs may be gold
+        List<HostCommand> first = commands(coordinator.planReceived(plan(a.requestId(), a.incidentId(),
+                List.of(assignTier("vm-b1", Tier.BRONZE, "h1", "h3")), List.of())));
+        assertThat(first).isEmpty();
+
+        clock.advance(RecoveryPolicy.DEFAULT_TIER_WAIT);
+        assertThat(commands(coordinator.tick(clock.instant()))).extracting(HostCommand::vmId)
+                .as("waited long enough").containsExactly("vm-b1");
+    }
+
+    @Test
+    void aHostInDoubtHoldsNonGoldStartsBack() {
+        java.util.concurrent.atomic.AtomicBoolean doubt = new java.util.concurrent.atomic.AtomicBoolean(true);
+        coordinator.watchHostsInDoubt(since -> doubt.get());
+        EvacuationRequest a = open("h1");
+        List<HostCommand> first = commands(coordinator.planReceived(plan(a.requestId(), a.incidentId(),
+                List.of(assignTier("vm-g", Tier.GOLD, "h1", "h3"), assignTier("vm-s", Tier.SILVER, "h1", "h3")),
+                List.of())));
+        assertThat(first).extracting(HostCommand::vmId).containsExactly("vm-g");
+        assertThat(commands(coordinator.commandResult(result(first.get(0), Outcome.SUCCEEDED)))).isEmpty();
+
+        doubt.set(false); // heard again, or DOWN with an incident of its own
+        clock.advanceMillis(50);
+        assertThat(commands(coordinator.tick(clock.instant()))).extracting(HostCommand::vmId).containsExactly("vm-s");
+    }
+
+    @Test
+    void withoutATierWaitTheBestReadyTierGoesFirstWithoutWaitingForStarts() {
+        coordinator = new RecoveryCoordinator(clock, new RecoveryPolicy(8, 4, Duration.ofSeconds(60), "failover-service",
+                Duration.ofSeconds(10), 3, 3, Duration.ofSeconds(90), Duration.ZERO), Fixtures.sequentialIds());
+        EvacuationRequest a = open("h1");
+        List<HostCommand> all = commands(coordinator.planReceived(plan(a.requestId(), a.incidentId(),
+                List.of(assignTier("vm-g", Tier.GOLD, "h1", "h3"), assignTier("vm-s", Tier.SILVER, "h1", "h3")),
+                List.of())));
+        assertThat(all).extracting(HostCommand::vmId).containsExactly("vm-g", "vm-s");
+    }
 }
