@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
  * {@link MassFailurePolicy#minSilentHosts()}) newly silent, or every judged host (two or more) silent at
  * once. Then this instance, or its network, is the likelier casualty, and fencing healthy hosts would
  * turn a partition into an outage. Silent hosts are held (no DOWN, no fencing) until they are heard again
- * or an operator releases them one by one. The episode ends, and releases are forgotten, when the
- * condition has not held for {@link MassFailurePolicy#quietPeriod()}. Not thread-safe.
+ * or an operator releases them one by one. The episode ends, and releases are forgotten, when every host of the
+ * episode has been heard again, or when the condition has not held for {@link MassFailurePolicy#quietPeriod()}.
+ * Not thread-safe.
  */
 final class MassFailureGuard {
 
@@ -23,6 +24,8 @@ final class MassFailureGuard {
     private Instant engagedSince;
     /** While engaged: since when the condition no longer holds (the quiet period runs from then). */
     private Instant quietSince;
+    /** Every host silent at some point of the current episode. */
+    private final Set<String> episode = new TreeSet<>();
     private Set<String> silentAtEngage = Set.of();
 
     MassFailureGuard(MassFailurePolicy policy) {
@@ -41,6 +44,9 @@ final class MassFailureGuard {
         if (engage) {
             quietSince = null;
         }
+        if (engage || engagedSince != null) {
+            silent.forEach(v -> episode.add(v.hostId()));
+        }
         if (engage && engagedSince == null) {
             engagedSince = now;
             silentAtEngage = silent.stream().map(Verdict::hostId).collect(Collectors.toCollection(TreeSet::new));
@@ -54,17 +60,21 @@ final class MassFailureGuard {
         }
         if (!engage && engagedSince != null) {
             // Hosts of a healing partition come back over seconds: the last ones must not be fenced for being last.
+            // Once every host of the episode was heard again, it is over at once: a new silence is a new failure.
             if (quietSince == null) {
                 quietSince = now;
             }
-            if (now.isBefore(quietSince.plus(policy.quietPeriod()))) {
+            long stillSilent = silent.stream().filter(v -> episode.contains(v.hostId())).count();
+            if (stillSilent > 0 && now.isBefore(quietSince.plus(policy.quietPeriod()))) {
                 return new Check(held(silent), Change.NONE, Optional.empty(), null);
             }
             engagedSince = null;
             quietSince = null;
             silentAtEngage = Set.of();
+            episode.clear();
             released.clear();
-            String why = "hosts heard again; " + silent.size() + " still silent after a quiet period of "
+            String why = stillSilent == 0 ? "every host of the episode heard again"
+                    : "hosts heard again; " + stillSilent + " still silent after a quiet period of "
                     + policy.quietPeriod().toSeconds() + " s";
             return new Check(Set.of(), Change.ENDED, Optional.of(OperatorNote.info(
                     "mass-failure guard disengaged: " + why + ", detection resumes")), why);

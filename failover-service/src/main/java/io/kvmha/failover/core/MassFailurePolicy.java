@@ -20,8 +20,9 @@ import java.util.Objects;
  *                       suspect, but when counting the late hosts with the silent ones would engage the guard, a
  *                       held host keeps waiting (at most 4 holds) until they are suspect or heard. Without it, the
  *                       first of two hosts dying a moment apart is fenced before the second is even suspect
- * @param quietPeriod    the guard disengages only after its condition has been false this long (default 10 s), so a
- *                       healing partition whose hosts come back over a few seconds does not get its last hosts fenced
+ * @param quietPeriod    unless every host of the episode has been heard again, the guard disengages only after its
+ *                       condition has been false this long (default 10 s), so a healing partition whose hosts come
+ *                       back over a few seconds does not get its last hosts fenced
  */
 public record MassFailurePolicy(double maxSilentShare, int minSilentHosts, Duration window, Duration hold,
         Duration lateAfter, Duration quietPeriod) {

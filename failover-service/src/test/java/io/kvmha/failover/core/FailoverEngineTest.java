@@ -320,15 +320,29 @@ class FailoverEngineTest {
         run(8000, "h1", "h2", "h3", "h4"); // 40 %: engaged
         assertThat(engine.guardStatus().engaged()).isTrue();
         run(5000, "h4"); // three heard again, h4 comes back later: 10 % is no mass failure, but the quiet period runs
-        run(3000);
+        assertThat(engine.guardStatus().engaged()).isTrue();
         assertThat(all.fences()).isEmpty();
         assertThat(events(all, Alert.class)).extracting(Alert::status).containsExactly(Alert.Status.FIRING);
 
-        run(8000); // quiet period over: the guard disengages, nothing was fenced
+        run(3000); // h4 heard too: every host of the episode is back, the guard ends at once; nothing was fenced
         assertThat(engine.guardStatus().engaged()).isFalse();
         assertThat(events(all, Alert.class)).extracting(Alert::status)
                 .containsExactly(Alert.Status.FIRING, Alert.Status.RESOLVED);
         assertThat(all.fences()).isEmpty();
+    }
+
+    @Test
+    void whenEveryHostOfTheEpisodeIsHeardAgainTheGuardEndsAtOnceAndANewFailureIsJudgedAlone() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        run(5000);
+        run(4000, "h1", "h2", "h3"); // this instance stalled: all silent at once
+        assertThat(engine.guardStatus().engaged()).isTrue();
+        run(1000); // all heard again
+        assertThat(engine.guardStatus().engaged()).isFalse();
+        all = Actions.NONE;
+        run(2500, "h1"); // a real power loss right after: not held by a guard that is over
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1");
     }
 
     @Test
