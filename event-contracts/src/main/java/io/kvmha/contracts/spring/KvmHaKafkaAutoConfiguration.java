@@ -81,6 +81,11 @@ public class KvmHaKafkaAutoConfiguration {
     }
 
     @Bean
+    ProducerWarmUp kvmhaProducerWarmUp(KafkaOperations<?, ?> kafka) {
+        return new ProducerWarmUp(kafka);
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     DeadLetterRouter deadLetterRouter(KafkaOperations<?, ?> kafka, ObjectProvider<MeterRegistry> meters,
                                       KafkaProperties kafkaProperties) {
