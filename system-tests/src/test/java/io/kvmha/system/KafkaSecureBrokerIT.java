@@ -173,6 +173,18 @@ class KafkaSecureBrokerIT {
     }
 
     @Test
+    void aHostPrincipalCannotWriteTheTopicsThatCommandOrJudgeOtherHosts() throws Exception {
+        try (KafkaProducer<String, String> h1 = producer("host-agent-h1", password("host-agent-h1"))) {
+            h1.send(new ProducerRecord<>("kvmha.host.heartbeats", "h1", "{}")).get(30, TimeUnit.SECONDS);
+            for (String topic : List.of("kvmha.host.commands", "kvmha.host.health", "kvmha.placements", "kvmha.recoveries")) {
+                assertThatThrownBy(() -> h1.send(new ProducerRecord<>(topic, "h2", "{}")).get(30, TimeUnit.SECONDS))
+                        .as("host h1 writing %s for host h2", topic)
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+            }
+        }
+    }
+
+    @Test
     void aWrongPasswordIsNotLetIn() {
         try (KafkaProducer<String, String> intruder = producer("scheduler-service", "not-the-password")) {
             assertThatThrownBy(() -> intruder.send(new ProducerRecord<>("kvmha.vm.specs", "k", "{}")).get(30, TimeUnit.SECONDS))
