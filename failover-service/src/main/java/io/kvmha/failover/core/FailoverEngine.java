@@ -83,7 +83,6 @@ public final class FailoverEngine {
                           RecoveryPolicy policy, FencingPolicy fencing, MassFailurePolicy massFailure,
                           CrashRestartPolicy crashRestarts, DrainPolicy drainPolicy, Supplier<String> ids) {
         this.drainPolicy = drainPolicy;
-        this.crashes = new VmCrashRestarter(crashRestarts, policy, ids);
         this.drains = new DrainOrchestrator(clock, policy, ids);
         this.clock = clock;
         this.thresholds = thresholds;
@@ -93,6 +92,7 @@ public final class FailoverEngine {
         this.health = new HostHealthTracker(detector, massFailure);
         this.recovery = new RecoveryCoordinator(clock, policy, ids);
         this.recovery.watchHostsInDoubt(health::anySuspectSince);
+        this.crashes = new VmCrashRestarter(crashRestarts, policy, ids, recovery::relocate);
     }
 
     /**

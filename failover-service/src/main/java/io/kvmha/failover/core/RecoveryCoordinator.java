@@ -205,6 +205,33 @@ public final class RecoveryCoordinator {
                 .build();
     }
 
+    /**
+     * VM-level HA's last resort: a VM that keeps crashing on its ONLINE host is restarted elsewhere, as an incident
+     * of its own (no fencing: only this VM moves, its host stays). The scheduler re-places it excluding the host;
+     * the start is followed like any recovery's; the stopped definition left on the host is undefined by the
+     * stale-definition clean-up once the placement has moved.
+     */
+    public Actions relocate(String hostId, VmSpec spec, long generation, String why) {
+        Instant now = clock.instant();
+        Incident incident = new Incident(ids.get(), hostId, "not needed: only vm " + spec.vmId() + " moves, host "
+                + hostId + " stays ONLINE", List.of(why), now, now, ids.get());
+        incidents.put(incident.id(), incident);
+        evictOldClosed();
+        incident.expect(spec.vmId(), generation);
+        incident.record(now, "detected", why);
+        incident.fenced(incident.fencing(), now);
+        incident.requested(incident.requestId(), List.of(spec.vmId()), List.of(hostId), now);
+        incident.record(now, "evacuation-requested", "request=" + incident.requestId() + " vm=" + spec.vmId()
+                + " excluding [" + hostId + "]");
+        return Actions.builder()
+                .publish(incident.toRecord())
+                .publish(new EvacuationRequest(incident.requestId(), incident.id(), List.of(hostId), now,
+                        List.of(spec.vmId()), List.of(hostId)))
+                .note(OperatorNote.warn("host=" + hostId + " vm=" + spec.vmId() + " incident=" + incident.id()
+                        + " request=" + incident.requestId() + " restarting elsewhere: " + why))
+                .build();
+    }
+
     /** Fencing failed: nothing restarts. The incident closes FAILED with the reason. */
     public Actions fencingFailed(String hostId, String why) {
         return closeUnfenced(hostId, Status.FAILED, "fencing-failed", "FAILED: " + why,
@@ -392,7 +419,7 @@ public final class RecoveryCoordinator {
      */
     public Actions tick(Instant now) {
         Actions.Builder actions = Actions.builder();
-        for (Incident incident : List.copyOf(openByHost.values())) {
+        for (Incident incident : incidents.values().stream().filter(i -> i.status() == Status.OPEN).toList()) {
             if (!incident.fenced()) {
                 continue;
             }
@@ -435,7 +462,8 @@ public final class RecoveryCoordinator {
             }
         }
         // The tier order's waits end with time (better tiers' incidents planned, doubts cleared, the wait over).
-        if (!policy.tierWait().isZero() && openByHost.values().stream().anyMatch(i -> !i.waiting().isEmpty())) {
+        if (!policy.tierWait().isZero() && incidents.values().stream()
+                .anyMatch(i -> i.status() == Status.OPEN && !i.waiting().isEmpty())) {
             issueStarts(null, now, actions);
         }
         return actions.build();
@@ -530,7 +558,10 @@ public final class RecoveryCoordinator {
             return Integer.MAX_VALUE;
         }
         int best = Integer.MAX_VALUE;
-        for (Incident incident : openByHost.values()) {
+        for (Incident incident : incidents.values()) {
+            if (incident.status() != Status.OPEN) {
+                continue;
+            }
             if (!incident.planReceived()) {
                 if (now.isBefore(incident.detectedAt().plus(policy.tierWait()))) {
                     return 0;
@@ -571,7 +602,7 @@ public final class RecoveryCoordinator {
         long started = vms.stream().filter(vm -> vm.status == VmStatus.STARTED).count();
         Status outcome = started == vms.size() ? Status.RECOVERED : started == 0 ? Status.FAILED : Status.PARTIAL;
         incident.close(outcome, now);
-        openByHost.remove(incident.hostId());
+        openByHost.remove(incident.hostId(), incident);
         String summary = started + " of " + vms.size() + " VMs started";
         incident.record(now, outcome.name().toLowerCase(Locale.ROOT), summary);
         actions.closed(outcome)

@@ -18,21 +18,32 @@ import java.util.function.Supplier;
 /**
  * Restarts an HA-protected VM that crashed (libvirt's STOPPED with reason CRASHED or FAILED; never a
  * requested stop: DESTROYED, SHUTDOWN) on the host it is placed on, up to
- * {@link CrashRestartPolicy#maxRestarts()} times in the window; then a critical alert. Only on an ONLINE
- * host: a failing host's VMs are the host recovery's business. Not thread-safe.
+ * {@link CrashRestartPolicy#maxRestarts()} times in the window; the next crash restarts it elsewhere (once per
+ * window: the host may be what kills it); a VM that crash-loops there too is left stopped with a critical alert.
+ * Only on an ONLINE host: a failing host's VMs are the host recovery's business. Not thread-safe.
  */
 final class VmCrashRestarter {
+
+    /** Restarts a VM on another host: the recovery coordinator's VM-level incident. */
+    @FunctionalInterface
+    interface Relocation {
+        Actions relocate(String hostId, VmSpec spec, long generation, String why);
+    }
 
     private final CrashRestartPolicy policy;
     private final RecoveryPolicy recovery;
     private final Supplier<String> ids;
     private final Map<String, Deque<Instant>> restarts = new HashMap<>();
     private final Set<String> alerted = new HashSet<>();
+    /** When each VM was last moved away for crashing. */
+    private final Map<String, Instant> relocated = new HashMap<>();
+    private final Relocation relocation;
 
-    VmCrashRestarter(CrashRestartPolicy policy, RecoveryPolicy recovery, Supplier<String> ids) {
+    VmCrashRestarter(CrashRestartPolicy policy, RecoveryPolicy recovery, Supplier<String> ids, Relocation relocation) {
         this.policy = policy;
         this.recovery = recovery;
         this.ids = ids;
+        this.relocation = relocation;
     }
 
     Actions onEvent(VmLifecycleEvent event, VmSpec spec, Placement placement, HostState hostState, Instant now) {
@@ -61,17 +72,27 @@ final class VmCrashRestarter {
         if (recent.isEmpty()) {
             alerted.remove(vm);
         }
+        Instant movedAt = relocated.get(vm);
+        boolean movedRecently = movedAt != null && movedAt.isAfter(now.minus(policy.window()));
+        if (recent.size() >= policy.maxRestarts() && !movedRecently) {
+            recent.clear();
+            relocated.put(vm, now);
+            return relocation.relocate(host, spec, placement.generation(), "vm " + vm + " crashed (" + event.reason()
+                    + ") after " + policy.maxRestarts() + " restarts on " + host + " within "
+                    + policy.window().toMinutes() + " min");
+        }
         if (recent.size() >= policy.maxRestarts()) {
             Actions.Builder actions = Actions.builder().note(OperatorNote.warn(ids + " crashed again (" + event.reason()
                     + "): " + recent.size() + " restarts within " + policy.window().toMinutes()
-                    + " min already; not restarting it on " + host));
+                    + " min already, after a move from another host; left stopped"));
             if (alerted.add(vm)) {
                 actions.publish(new Alert("failover-vm-crash-loop-" + vm, "KvmVmCrashLoop", Alert.Status.FIRING,
                         Alert.Severity.CRITICAL, Map.of("alertname", "KvmVmCrashLoop", "host", host, "vm", vm,
                         "severity", "critical"),
                         Map.of("summary", "VM " + spec.name() + " keeps crashing on " + host,
                                 "description", "restarted " + recent.size() + " times within " + policy.window().toMinutes()
-                                        + " min; left stopped. Check the guest and the host, then start it by hand.",
+                                        + " min, here and on the host it was moved from; left stopped. Check the guest,"
+                                        + " then start it by hand.",
                                 "runbook_url", "docs/OPERATIONS.md#kvmvmcrashloop"),
                         now, null));
             }

@@ -519,7 +519,8 @@ class FailoverEngineTest {
     }
 
     @Test
-    void aCrashedHaVmRestartsOnItsHostUpToTheLimitThenAlerts() {
+    void aCrashedHaVmRestartsOnItsHostUpToTheLimitThenElsewhereThenAlerts() {
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
         run(1000);
         engine.onSpec("vm-a", Fixtures.spec("vm-a", io.kvmha.contracts.event.Tier.GOLD));
         engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 3));
@@ -535,11 +536,33 @@ class FailoverEngineTest {
         }
         Actions fourth = engine.onVmEvent(stopped("vm-a", "h1", crashed));
         assertThat(events(fourth, HostCommand.class)).isEmpty();
-        assertThat(events(fourth, Alert.class)).singleElement().extracting(Alert::name).isEqualTo("KvmVmCrashLoop");
-        assertThat(events(engine.onVmEvent(stopped("vm-a", "h1", crashed)), Alert.class)).as("alerted once").isEmpty();
+        assertThat(events(fourth, Alert.class)).isEmpty();
+        EvacuationRequest elsewhere = events(fourth, EvacuationRequest.class).get(0);
+        assertThat(elsewhere.vmIds()).containsExactly("vm-a");
+        assertThat(elsewhere.excludeHostIds()).containsExactly("h1");
+        assertThat(engine.hosts().get("h1").state()).as("only the VM moves").isEqualTo(HostState.ONLINE);
+
+        Actions planned = engine.onPlan(Fixtures.plan(elsewhere.requestId(), elsewhere.incidentId(),
+                List.of(new io.kvmha.contracts.event.EvacuationPlan.Assignment(
+                        Fixtures.spec("vm-a", io.kvmha.contracts.event.Tier.GOLD), "h1", "h2", 4)), List.of()));
+        HostCommand start = events(planned, HostCommand.class).get(0);
+        assertThat(start.action()).isEqualTo(HostCommand.Action.DEFINE_AND_START);
+        assertThat(start.hostId()).isEqualTo("h2");
+        Actions started = engine.onCommandResult(Fixtures.result(start, io.kvmha.contracts.event.CommandResult.Outcome.SUCCEEDED));
+        assertThat(Fixtures.lastRecord(started).status()).isEqualTo(RecoveryRecord.Status.RECOVERED);
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h2", 4));
+
+        for (int i = 1; i <= 3; i++) {
+            clock.advanceMillis(1000);
+            assertThat(events(engine.onVmEvent(stopped("vm-a", "h2", crashed)), HostCommand.class)).hasSize(1);
+        }
+        Actions again = engine.onVmEvent(stopped("vm-a", "h2", crashed));
+        assertThat(events(again, EvacuationRequest.class)).as("moved once per window").isEmpty();
+        assertThat(events(again, Alert.class)).singleElement().extracting(Alert::name).isEqualTo("KvmVmCrashLoop");
+        assertThat(events(engine.onVmEvent(stopped("vm-a", "h2", crashed)), Alert.class)).as("alerted once").isEmpty();
 
         clock.advanceMillis(Duration.ofMinutes(11).toMillis());
-        assertThat(events(engine.onVmEvent(stopped("vm-a", "h1", crashed)), HostCommand.class)).as("window slid").hasSize(1);
+        assertThat(events(engine.onVmEvent(stopped("vm-a", "h2", crashed)), HostCommand.class)).as("window slid").hasSize(1);
     }
 
     @Test
