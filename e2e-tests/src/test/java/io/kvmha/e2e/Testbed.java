@@ -43,6 +43,16 @@ public final class Testbed {
         return "root".equals(System.getProperty("user.name")) && Files.exists(Path.of("/run/netns/kvmha-ctl"));
     }
 
+    /** Where the testbed keeps its state, logs and secrets. */
+    public Path state() {
+        return state;
+    }
+
+    /** The BMC emulator's password, the secret the failover service fences with. */
+    public String bmcPassword() throws IOException {
+        return Files.readString(state.resolve("ctl/bmc/password")).strip();
+    }
+
     public List<String> hostIds() {
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= hosts; i++) {

@@ -240,6 +240,28 @@ class TestbedScenariosIT {
                 vm.name(), host, now, Duration.between(kill, Instant.now()).toMillis() / 1000.0);
     }
 
+    @Test
+    @Order(7)
+    void theBmcPasswordAppearsInNoLogMetricOrEvent() throws Exception {
+        String password = testbed.bmcPassword();
+        String basicAuth = java.util.Base64.getEncoder().encodeToString(
+                (java.nio.file.Files.readString(testbed.state().resolve("ctl/bmc/user")).strip() + ":" + password)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SecretScan scan = new SecretScan(List.of(password, basicAuth));
+        scan.logs(testbed.state());
+        for (String service : List.of(Testbed.SCHEDULER, Testbed.FAILOVER, Testbed.MONITOR)) {
+            scan.text("metrics of " + service, plane.text(service + "/actuator/prometheus"));
+        }
+        scan.events(Testbed.CONTROLLER + ":9092");
+        System.out.printf("SCENARIO secrets: the BMC password (and its basic-auth form) searched in %s and the metrics "
+                + "of 3 services after the scenarios above: %d finds%n", scan.summary(), scan.finds().size());
+        assertThat(scan.finds()).as("places the BMC password leaked to").isEmpty();
+
+        SecretScan control = new SecretScan(List.of(password)).text("the password file",
+                java.nio.file.Files.readString(testbed.state().resolve("ctl/bmc/password")));
+        assertThat(control.finds()).as("the scan finds the secret where it is").hasSize(1);
+    }
+
     private void awaitAllRunning() {
         await("every VM running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> vms.stream().allMatch(vm -> sampler.hostsRunning(vm.vmId()).size() == 1));
