@@ -43,7 +43,8 @@ class MonitorConfiguration {
     @Bean
     RuleEngine ruleEngine(MonitorProperties properties, ResourceLoader resources) {
         RuleEngine engine = new RuleEngine(RuleFiles.load(properties.rules(), resources, properties.runbookBaseUrl()),
-                properties.lookback(), properties.forgetAfter(), properties.evaluationThreads());
+                properties.lookback(), properties.forgetAfter(), properties.evaluationThreads(),
+                properties.ingestQueueLimit());
         properties.recoveryObjectives().forEach((tier, seconds) ->
                 engine.constant("kvmha_recovery_objective_seconds", Map.of("tier", tier), seconds));
         log.info("rule engine loaded rules={} from {}", engine.rules().size(), properties.rules());

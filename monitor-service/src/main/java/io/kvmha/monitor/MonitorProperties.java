@@ -41,6 +41,13 @@ import org.springframework.validation.annotation.Validated;
  *                             exponential backoff from 200 ms). Default 4
  * @param evaluationThreads    threads that evaluate the rules in parallel. Default 2 (1: the timer
  *                             thread alone)
+ * @param ingestQueueLimit     how many events may wait while an evaluation holds the rule engine (the
+ *                             Kafka listeners queue them instead of waiting, see README "State and
+ *                             concurrency"); beyond it the listeners wait. Default 20,000 (10 s of a
+ *                             1,000-host cluster's heartbeats); 0 = always wait
+ * @param streamConsumers      consumers (threads) of each of {@code kvmha.host.heartbeats} and
+ *                             {@code kvmha.metrics}, at most their 6 partitions; a host's records stay on
+ *                             one partition, so in order. Default 2
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.monitor")
@@ -56,7 +63,9 @@ public record MonitorProperties(
         @DefaultValue({}) @NotNull List<URI> alertmanagers,
         @DefaultValue("30s") @NotNull @DurationMin(seconds = 1) Duration resendInterval,
         @DefaultValue("4") int alertmanagerAttempts,
-        @DefaultValue("2") int evaluationThreads) {
+        @DefaultValue("2") int evaluationThreads,
+        @DefaultValue("20000") @jakarta.validation.constraints.PositiveOrZero int ingestQueueLimit,
+        @DefaultValue("2") @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(6) int streamConsumers) {
 
     public MonitorProperties {
         if (recoveryObjectives == null || recoveryObjectives.isEmpty()) {

@@ -26,13 +26,16 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * Event-driven changes use the event's time; timer-driven ones ({@link #tick}) use the injected clock.
- * Thread-safe: one lock serialises all decisions, including the sink calls.
+ * Thread-safe: one lock serialises all decisions, including the sink calls. {@link #firing} (a gauge) does not
+ * take it: a scrape must not hang while a burst of transitions is being published.
  */
 public final class AlertTracker {
 
     private final Map<String, AlertRule> rules;
     private final InstantSource clock;
     private final Map<String, AlertInstance> alerts = new LinkedHashMap<>();
+    /** Firing alerts by severity ordinal, recounted under the lock after every change of a firing alert. */
+    private volatile long[] firingBySeverity = new long[Alert.Severity.values().length];
 
     public AlertTracker(List<? extends AlertRule> rules, InstantSource clock) {
         this.rules = rules.stream().collect(Collectors.toMap(AlertRule::alertName, Function.identity(), (a, b) -> {
@@ -90,6 +93,7 @@ public final class AlertTracker {
     public synchronized int forgetWhere(Predicate<Map<String, String>> labels) {
         int before = alerts.size();
         alerts.values().removeIf(alert -> labels.test(alert.labels()));
+        recountFiring();
         return before - alerts.size();
     }
 
@@ -98,10 +102,9 @@ public final class AlertTracker {
         return new ArrayList<>(alerts.values());
     }
 
-    public synchronized long firing(Alert.Severity severity) {
-        return alerts.values().stream()
-                .filter(a -> a.state() == AlertState.FIRING && a.severity() == severity)
-                .count();
+    /** Alerts firing now with this severity, as of the last committed transition; does not wait for the lock. */
+    public long firing(Alert.Severity severity) {
+        return firingBySeverity[severity.ordinal()];
     }
 
     /**
@@ -159,5 +162,18 @@ public final class AlertTracker {
         } else {
             alerts.put(next.fingerprint(), next);
         }
+        if (next.state() != AlertState.PENDING) {
+            recountFiring();
+        }
+    }
+
+    private void recountFiring() {
+        long[] counts = new long[Alert.Severity.values().length];
+        for (AlertInstance alert : alerts.values()) {
+            if (alert.state() == AlertState.FIRING) {
+                counts[alert.severity().ordinal()]++;
+            }
+        }
+        firingBySeverity = counts;
     }
 }

@@ -40,15 +40,24 @@ public final class VmStateCounts {
     }
 
     /** @param tier null counts the VMs without a known spec */
-    public synchronized long count(DomainState state, Tier tier) {
-        long n = 0;
+    public long count(DomainState state, Tier tier) {
+        return table()[state.ordinal()][tier == null ? Tier.values().length : tier.ordinal()];
+    }
+
+    /**
+     * Every count in one pass over the VMs: {@code [state.ordinal()][tier.ordinal()]}, the VMs without a
+     * known spec at tier index {@code Tier.values().length}. A gauge per (state, tier) should read this once
+     * per scrape rather than {@link #count} each: one pass instead of one per cell, holding this object
+     * (which the heartbeat listener needs) once.
+     */
+    public synchronized long[][] table() {
+        long[][] table = new long[DomainState.values().length][Tier.values().length + 1];
         for (Map<String, DomainState> domains : domainsByHost.values()) {
             for (Map.Entry<String, DomainState> d : domains.entrySet()) {
-                if (d.getValue() == state && tiers.get(d.getKey()) == tier) {
-                    n++;
-                }
+                Tier tier = tiers.get(d.getKey());
+                table[d.getValue().ordinal()][tier == null ? Tier.values().length : tier.ordinal()]++;
             }
         }
-        return n;
+        return table;
     }
 }

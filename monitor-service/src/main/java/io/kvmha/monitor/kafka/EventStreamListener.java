@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
 /**
  * Feeds the streams with a short memory (heartbeats, metric samples, VM events, command results) to
  * the rule engine. Not replayed: the group's committed offsets resume where the last run stopped, and
- * only recent samples matter to the rules.
+ * only recent samples matter to the rules. Heartbeats and metrics, the two streams that grow with the
+ * cluster, have {@code kvmha.monitor.stream-consumers} consumers each (a host's records stay on one
+ * partition, so in order); ingestion never waits for a rule evaluation (see {@link RuleEngine}).
  */
 @Component
 public class EventStreamListener {
@@ -31,13 +33,15 @@ public class EventStreamListener {
         this.vms = vms;
     }
 
-    @KafkaListener(id = HEARTBEATS, topics = Topic.Names.HOST_HEARTBEATS, idIsGroup = false)
+    @KafkaListener(id = HEARTBEATS, topics = Topic.Names.HOST_HEARTBEATS, idIsGroup = false,
+            concurrency = "${kvmha.monitor.stream-consumers:2}")
     void on(HostHeartbeat heartbeat) {
         engine.ingest(heartbeat);
         vms.heartbeat(heartbeat);
     }
 
-    @KafkaListener(id = METRICS, topics = Topic.Names.METRICS, idIsGroup = false)
+    @KafkaListener(id = METRICS, topics = Topic.Names.METRICS, idIsGroup = false,
+            concurrency = "${kvmha.monitor.stream-consumers:2}")
     void on(MetricSampleBatch batch) {
         engine.ingest(batch);
     }

@@ -49,9 +49,11 @@ public class ClusterGauges {
                     .strongReference(true)
                     .register(meters);
         }
+        VmTable vmTable = new VmTable(vms);
         for (DomainState state : DomainState.values()) {
             for (Tier tier : tiersAndNone()) {
-                Gauge.builder("kvmha.vms", vms, v -> v.count(state, tier))
+                int column = tier == null ? Tier.values().length : tier.ordinal();
+                Gauge.builder("kvmha.vms", vmTable, t -> t.get()[state.ordinal()][column])
                         .description("VMs by libvirt state (from their hosts' heartbeats) and tier (none: no known spec)")
                         .tag("state", lower(state))
                         .tag("tier", tier == null ? "none" : lower(tier))
@@ -85,6 +87,30 @@ public class ClusterGauges {
                         RuleEngine::samplesIngested)
                 .description("Samples ingested by the rule engine (metric samples and samples derived from events)")
                 .register(meters);
+    }
+
+    /**
+     * The VM counts of one scrape: the 32 {@code kvmha_vms} gauges share one pass over the VMs (taken at most
+     * once a second) instead of 32, so a scrape holds the counts, which every heartbeat updates, once.
+     */
+    private static final class VmTable {
+        private static final long MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        private final VmStateCounts vms;
+        private long[][] table;
+        private long takenAt;
+
+        VmTable(VmStateCounts vms) {
+            this.vms = vms;
+        }
+
+        synchronized long[][] get() {
+            long now = System.nanoTime();
+            if (table == null || now - takenAt > MAX_AGE_NANOS) {
+                table = vms.table();
+                takenAt = now;
+            }
+            return table;
+        }
     }
 
     private static double first(List<Element> result) {

@@ -19,7 +19,11 @@ import org.springframework.stereotype.Component;
  * {@code kvmha_host_state{host,state}} (1 for the host's current state), {@code kvmha_host_memory_bytes{host}},
  * {@code kvmha_host_numa_memory_bytes{host,cell}}, {@code kvmha_host_numa_free_memory_bytes{host,cell}},
  * {@code kvmha_host_vms{host,state}} (domains by libvirt state, from the host's heartbeats). Refreshed
- * every few seconds; a host that leaves the cluster disappears.
+ * every evaluation interval; a host that leaves the cluster disappears.
+ *
+ * <p>Each series is registered once, when it first appears, and then only its value changes: re-registering
+ * the ~14,000 series of a 1,000-host cluster on every refresh cost a tenth of a core and made a concurrent
+ * scrape fail now and then (Prometheus' client saw a series removed and added again twice).
  */
 @Component
 public class HostGauges {
@@ -28,7 +32,16 @@ public class HostGauges {
     private final Clock clock;
     private final List<Row> rows = new ArrayList<>();
 
-    private record Row(MultiGauge gauge, Expr query) {
+    private record Row(MultiGauge gauge, Expr query, Map<Map<String, String>, Value> values) {
+    }
+
+    /** The current value of one series; the gauge reads it at scrape time. */
+    private static final class Value {
+        volatile double value;
+
+        double get() {
+            return value;
+        }
     }
 
     public HostGauges(RuleEngine engine, Clock clock, MeterRegistry meters) {
@@ -49,17 +62,34 @@ public class HostGauges {
         if (unit != null) {
             builder.baseUnit(unit);
         }
-        rows.add(new Row(builder.register(meters), engine.query(query)));
+        rows.add(new Row(builder.register(meters), engine.query(query), new java.util.HashMap<>()));
     }
 
     @Scheduled(fixedDelayString = "${kvmha.monitor.evaluation-interval:500ms}")
     void refresh() {
         for (Row row : rows) {
-            List<MultiGauge.Row<?>> values = new ArrayList<>();
-            for (Element e : engine.run(row.query(), clock.instant())) {
-                values.add(MultiGauge.Row.of(tags(e.labels()), e.value()));
+            List<Element> result = engine.run(row.query(), clock.instant());
+            boolean changed = false;
+            java.util.Set<Map<String, String>> seen = new java.util.HashSet<>(result.size() * 2);
+            for (Element e : result) {
+                Value value = row.values().get(e.labels());
+                if (value == null) {
+                    value = new Value();
+                    row.values().put(e.labels(), value);
+                    changed = true;
+                }
+                value.value = e.value();
+                seen.add(e.labels());
             }
-            row.gauge().register(values, true);
+            if (row.values().keySet().retainAll(seen)) {
+                changed = true;
+            }
+            if (changed) {
+                // Not overwriting: new series are added, gone ones removed, the others left alone.
+                List<MultiGauge.Row<?>> all = new ArrayList<>(row.values().size());
+                row.values().forEach((labels, value) -> all.add(MultiGauge.Row.of(tags(labels), value, Value::get)));
+                row.gauge().register(all, false);
+            }
         }
     }
 

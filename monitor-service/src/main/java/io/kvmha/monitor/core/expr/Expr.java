@@ -163,7 +163,8 @@ public sealed interface Expr {
 
         @Override
         public void selectors(java.util.function.ObjLongConsumer<String> action) {
-            action.accept(selector.name(), rangeMillis);
+            // stale() only looks at the latest sample, which is always kept.
+            action.accept(selector.name(), function.equals("stale") ? 0 : rangeMillis);
         }
     }
 

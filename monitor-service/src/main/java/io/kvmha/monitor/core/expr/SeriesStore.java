@@ -23,7 +23,11 @@ import java.util.function.Consumer;
 public final class SeriesStore {
 
     private final Map<String, Long> retentionMillis = new HashMap<>();
-    private final Map<String, Map<String, Series>> byName = new HashMap<>();
+    /**
+     * Series by name, then by labels. The label map itself is the key (maps compare by content, whatever their
+     * class), so a sample costs two hash lookups and no key building; each series' own sorted copy is stored.
+     */
+    private final Map<String, Map<Map<String, String>, Series>> byName = new HashMap<>();
     private final Map<String, HostSeries> byHost = new HashMap<>();
     private final long forgetAfterMillis;
 
@@ -68,13 +72,13 @@ public final class SeriesStore {
 
     /** The latest value of a series, or null when it is not held. */
     public Double lastValue(String name, Map<String, String> labels) {
-        Series series = byName.getOrDefault(name, Map.of()).get(key(name, labels));
+        Series series = byName.getOrDefault(name, Map.of()).get(labels);
         return series == null || series.size() == 0 ? null : series.lastValue();
     }
 
     /** Removes the state series of this name whose labels contain all of {@code match}. */
     public void removeState(String name, Map<String, String> match) {
-        Map<String, Series> all = byName.get(name);
+        Map<Map<String, String>, Series> all = byName.get(name);
         if (all != null) {
             all.values().removeIf(s -> {
                 s.removed = s.labels().entrySet().containsAll(match.entrySet());
@@ -95,7 +99,7 @@ public final class SeriesStore {
 
     /** Calls {@code action} for every series of this name. */
     public void forEach(String name, Consumer<Series> action) {
-        Map<String, Series> all = byName.get(name);
+        Map<Map<String, String>, Series> all = byName.get(name);
         if (all != null) {
             all.values().forEach(action);
         }
@@ -103,7 +107,7 @@ public final class SeriesStore {
 
     /** Prunes old samples and forgets series silent for longer than the forget-after. */
     public void housekeep(long now) {
-        for (Map.Entry<String, Map<String, Series>> entry : byName.entrySet()) {
+        for (Map.Entry<String, Map<Map<String, String>, Series>> entry : byName.entrySet()) {
             long keep = retentionMillis.getOrDefault(entry.getKey(), 0L);
             entry.getValue().values().removeIf(s -> {
                 if ((!s.isState() || s.expires) && s.size() > 0 && s.lastTime() < now - forgetAfterMillis) {
@@ -127,28 +131,13 @@ public final class SeriesStore {
         if (!retentionMillis.containsKey(name)) {
             return null;
         }
-        Map<String, Series> all = byName.computeIfAbsent(name, n -> new HashMap<>());
-        String key = key(name, labels);
-        Series series = all.get(key);
+        Map<Map<String, String>, Series> all = byName.computeIfAbsent(name, n -> new HashMap<>());
+        Series series = all.get(labels);
         if (series == null) {
             series = new Series(name, Collections.unmodifiableMap(new TreeMap<>(labels)), state);
-            all.put(key, series);
-            return series;
+            all.put(series.labels(), series);
         }
         return series;
-    }
-
-    static String key(String name, Map<String, String> labels) {
-        if (labels.isEmpty()) {
-            return name;
-        }
-        StringBuilder key = new StringBuilder(name.length() + 16 * labels.size()).append(name);
-        if (labels.size() == 1 || labels instanceof TreeMap) {
-            labels.forEach((k, v) -> key.append('\0').append(k).append('\0').append(v));
-        } else {
-            new TreeMap<>(labels).forEach((k, v) -> key.append('\0').append(k).append('\0').append(v));
-        }
-        return key.toString();
     }
 
     private static final class HostSeries {
@@ -196,7 +185,7 @@ public final class SeriesStore {
             });
             for (Series s : gone) {
                 s.removed = true;
-                byName.get(s.name()).remove(key(s.name(), s.labels()));
+                byName.get(s.name()).remove(s.labels());
             }
         }
     }

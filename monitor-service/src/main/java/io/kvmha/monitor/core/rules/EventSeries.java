@@ -15,7 +15,6 @@ import io.kvmha.contracts.event.VmLifecycleEvent;
 import io.kvmha.contracts.event.VmSpec;
 import io.kvmha.monitor.core.expr.SeriesStore;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
@@ -29,6 +28,10 @@ import java.util.Set;
  * Times are event times, so replaying a topic rebuilds the same history. Not thread-safe.
  */
 public final class EventSeries {
+
+    /** Lower-case label values of the enums on the heartbeat path (constants, computed once). */
+    private static final String[] DOMAIN_STATES = lowerNames(DomainState.values());
+    private static final String[] TIERS = lowerNames(Tier.values());
 
     private final SeriesStore store;
     private final Map<String, VmSpec> specs = new HashMap<>();
@@ -109,25 +112,32 @@ public final class EventSeries {
                 heartbeat.libvirt() == HostHeartbeat.LibvirtConnectivity.CONNECTED ? 1 : 0);
         out.add("kvmha_host_self_fenced", hostLabel, t, heartbeat.selfFenced() ? 1 : 0);
         out.add("kvmha_host_maintenance", hostLabel, t, heartbeat.maintenance() ? 1 : 0);
-        Map<DomainState, Integer> byState = new EnumMap<>(DomainState.class);
-        for (DomainState state : DomainState.values()) {
-            byState.put(state, 0);
-        }
+        // Per-VM series are the bulk of a heartbeat: build their labels only for names some rule or gauge keeps.
+        boolean memory = store.isRetained("kvmha_vm_memory_bytes");
+        boolean domainState = store.isRetained("kvmha_vm_domain_state");
+        int[] byState = new int[DomainState.values().length];
         for (HostHeartbeat.DomainStatus domain : heartbeat.domains()) {
-            byState.merge(domain.state(), 1, Integer::sum);
+            byState[domain.state().ordinal()]++;
+            if (!memory && !domainState) {
+                continue;
+            }
             VmSpec spec = specs.get(domain.vmId());
-            Tier tier = spec == null ? null : spec.tier();
-            if (domain.state().isActive()) {
-                out.add("kvmha_vm_memory_bytes", Map.of("host", host, "vm", domain.vmId(),
-                        "tier", tier == null ? "none" : lower(tier)), t,
+            String tier = spec == null ? "none" : TIERS[spec.tier().ordinal()];
+            if (memory && domain.state().isActive()) {
+                out.add("kvmha_vm_memory_bytes", Map.of("host", host, "vm", domain.vmId(), "tier", tier), t,
                         spec == null ? 0 : spec.memoryMib() * 1024.0 * 1024.0);
             }
-            out.add("kvmha_vm_domain_state", Map.of("host", host, "vm", domain.vmId(), "state", lower(domain.state()),
-                    "tier", tier == null ? "none" : lower(tier)), t, 1);
+            if (domainState) {
+                out.add("kvmha_vm_domain_state", Map.of("host", host, "vm", domain.vmId(),
+                        "state", DOMAIN_STATES[domain.state().ordinal()], "tier", tier), t, 1);
+            }
         }
-        byState.forEach((state, n) -> out.add("kvmha_host_domains", Map.of("host", host, "state", lower(state)), t, n));
+        for (DomainState state : DomainState.values()) {
+            out.add("kvmha_host_domains", Map.of("host", host, "state", DOMAIN_STATES[state.ordinal()]), t,
+                    byState[state.ordinal()]);
+        }
         out.close();
-        samples += 5 + heartbeat.domains().size() * 2L + byState.size();
+        samples += 5 + heartbeat.domains().size() * 2L + byState.length;
     }
 
     private void health(HostHealthChange change) {
@@ -196,6 +206,14 @@ public final class EventSeries {
         }
         store.putEvent(name, labels, t, previous + 1);
         samples++;
+    }
+
+    private static String[] lowerNames(Enum<?>[] values) {
+        String[] names = new String[values.length];
+        for (Enum<?> value : values) {
+            names[value.ordinal()] = lower(value);
+        }
+        return names;
     }
 
     static String lower(Enum<?> value) {
