@@ -54,6 +54,8 @@ public final class FailoverEngine {
     private final Supplier<String> ids;
     private final PlacementLedger placements = new PlacementLedger();
     private final Set<String> knownHosts = new TreeSet<>();
+    /** When this instance received its first heartbeat: from then on, a known host's silence is judged. */
+    private Instant hearingSince;
     private final Map<String, HostHeartbeat> lastHeartbeats = new HashMap<>();
     private final Map<String, VmSpec> specs = new HashMap<>();
     private final VmCrashRestarter crashes;
@@ -62,6 +64,15 @@ public final class FailoverEngine {
     private final MigrationUris migrationUris = new MigrationUris();
     /** Per rejoining host: vmId -> when its cleanup commands were issued. */
     private final Map<String, Map<String, Instant>> rejoinIssued = new HashMap<>();
+    /**
+     * Hosts back ONLINE after a silence (or an aborted incident), since when: their HA VMs that are not running are
+     * casualties of the outage (power lost, self-fenced) and are started again on them, once the agent lists all.
+     */
+    private final Map<String, Instant> casualtiesDue = new HashMap<>();
+    /** How long after a return casualties are looked for: a VM stopped later is not the outage's doing. */
+    static final Duration CASUALTY_WINDOW = Duration.ofMinutes(2);
+    /** Casualty starts issued per host and VM, and when: one per {@link #REJOIN_RETRY}. */
+    private final Map<String, Map<String, Instant>> casualtyIssued = new HashMap<>();
 
     public FailoverEngine(InstantSource clock, DetectionThresholds thresholds, FailureDetector detector,
                           RecoveryPolicy policy, Supplier<String> ids) {
@@ -91,7 +102,8 @@ public final class FailoverEngine {
         this.ids = ids;
         this.health = new HostHealthTracker(detector, massFailure);
         this.recovery = new RecoveryCoordinator(clock, policy, ids);
-        this.recovery.watchHostsInDoubt(health::anySuspectSince);
+        this.recovery.watchHostsInDoubt(this::bestTierInDoubt);
+        this.recovery.watchPlacements(vmId -> placements.get(vmId).map(Placement::generation).orElse(0L));
         this.crashes = new VmCrashRestarter(crashRestarts, policy, ids, recovery::relocate);
     }
 
@@ -109,6 +121,9 @@ public final class FailoverEngine {
                     + heartbeat.sequence() + " sent at " + heartbeat.sentAt() + " ignored"));
         }
         lastHeartbeats.put(host, heartbeat);
+        if (hearingSince == null) {
+            hearingSince = now;
+        }
         HeartbeatObservation observation = new HeartbeatObservation(host, heartbeat.sequence(),
                 heartbeat.sentAt(), now, heartbeat.libvirt() == HostHeartbeat.LibvirtConnectivity.CONNECTED);
         HostState before = health.health(host).map(HostHealth::state).orElse(null);
@@ -122,6 +137,7 @@ public final class FailoverEngine {
             if (transition.from() == HostState.DOWN) {
                 actions.add(recovery.hostReturned(transition));
             }
+            casualtiesDue.put(host, now);
             return actions.build();
         }
         if (before == null) {
@@ -130,7 +146,8 @@ public final class FailoverEngine {
         return switch (before) {
             case FENCING -> heartbeatWhileFencing(heartbeat, now);
             case FENCED, RECOVERING -> rejoin(heartbeat, before, now);
-            case ONLINE -> removeStaleDefinitions(heartbeat, now);
+            case ONLINE -> Actions.builder().add(removeStaleDefinitions(heartbeat, now))
+                    .add(restartCasualties(heartbeat, now)).build();
             default -> Actions.NONE;
         };
     }
@@ -161,6 +178,46 @@ public final class FailoverEngine {
         return actions.build();
     }
 
+    /**
+     * A host back after a silence: every HA VM placed on it that its complete domain list shows not running (or
+     * not defined) died with the outage (power lost and back before fencing, self-fenced during a broker outage)
+     * and is started there again, once per {@link #REJOIN_RETRY}, within {@link #CASUALTY_WINDOW} of the return.
+     * The agent refuses the start if the placement moved on meanwhile.
+     */
+    private Actions restartCasualties(HostHeartbeat heartbeat, Instant now) {
+        String host = heartbeat.hostId();
+        Instant back = casualtiesDue.get(host);
+        if (back == null) {
+            return Actions.NONE;
+        }
+        if (now.isAfter(back.plus(CASUALTY_WINDOW))) {
+            casualtiesDue.remove(host);
+            casualtyIssued.remove(host);
+            return Actions.NONE;
+        }
+        if (!Boolean.TRUE.equals(heartbeat.domainsComplete())) {
+            return Actions.NONE; // Not everything listed yet: an absent domain may just not be listed.
+        }
+        Map<String, DomainState> listed = new HashMap<>();
+        heartbeat.domains().forEach(d -> listed.put(d.vmId(), d.state()));
+        Actions.Builder actions = Actions.builder();
+        for (Placement placement : placements.onHost(host)) {
+            VmSpec spec = specs.get(placement.vmId());
+            DomainState state = listed.get(placement.vmId());
+            if (spec == null || !spec.haPolicy().isProtected() || (state != null && state.isActive())
+                    || !due(casualtyIssued, host, placement.vmId(), now)) {
+                continue;
+            }
+            HostCommand.Action action = state == null ? HostCommand.Action.DEFINE_AND_START : HostCommand.Action.START;
+            HostCommand start = new HostCommand(ids.get(), host, placement.vmId(), action, spec, placement.generation(),
+                    null, policy.issuedBy(), now, now.plus(policy.commandDeadline()));
+            actions.publish(start).note(OperatorNote.warn("host=" + host + " vm=" + placement.vmId() + " command="
+                    + start.commandId() + " HA VM " + (state == null ? "not defined" : state) + " after the host's "
+                    + "return; " + action + " on its host"));
+        }
+        return actions.build();
+    }
+
     /** The heartbeat's domains of VMs now placed on another host. */
     private List<HostHeartbeat.DomainStatus> staleDomains(HostHeartbeat heartbeat) {
         return heartbeat.domains().stream()
@@ -174,7 +231,11 @@ public final class FailoverEngine {
 
     /** Whether a clean-up of this stale domain may be issued now: once per {@link #REJOIN_RETRY} until it is gone. */
     private boolean cleanUpDue(String host, String vmId, Instant now) {
-        Map<String, Instant> issued = rejoinIssued.computeIfAbsent(host, h -> new HashMap<>());
+        return due(rejoinIssued, host, vmId, now);
+    }
+
+    private static boolean due(Map<String, Map<String, Instant>> record, String host, String vmId, Instant now) {
+        Map<String, Instant> issued = record.computeIfAbsent(host, h -> new HashMap<>());
         Instant last = issued.get(vmId);
         if (last != null && now.isBefore(last.plus(REJOIN_RETRY))) {
             return false;
@@ -186,13 +247,14 @@ public final class FailoverEngine {
     private Actions heartbeatWhileFencing(HostHeartbeat heartbeat, Instant now) {
         String host = heartbeat.hostId();
         Optional<IncidentSnapshot> incident = recovery.openIncident(host);
-        if (heartbeat.selfFenced()) {
+        if (credibleSelfFence(heartbeat)) {
             return fenced(host, "agent reports self-fenced (heartbeat seq " + heartbeat.sequence() + ")");
         }
         if (incident.isPresent() && incident.get().fencing().startsWith("awaiting self-fence")) {
             // No BMC could power it off and it is heartbeating without having self-fenced: it is alive.
             String why = "heartbeat seq " + heartbeat.sequence() + " received, agent not self-fenced, before the self-fence deadline";
             HealthTransition online = health.move(host, HostState.ONLINE, List.of(why), now);
+            casualtiesDue.put(host, now);
             return Actions.builder().publish(healthChange(online, incident.get().incidentId()))
                     .add(recovery.aborted(host, why)).build();
         }
@@ -257,6 +319,13 @@ public final class FailoverEngine {
      */
     public synchronized Actions tick() {
         Instant now = clock.instant();
+        if (hearingSince != null) {
+            // A host known from its inventory but never heard by this instance (dead, or cut off, since before it
+            // started) is judged from when this instance began to hear the cluster: silence there is evidence too.
+            for (String host : knownHosts) {
+                health.expect(host, hearingSince);
+            }
+        }
         HostHealthTracker.Evaluation evaluation = health.evaluate(now);
         Actions.Builder actions = Actions.builder();
         evaluation.note().ifPresent(actions::note);
@@ -291,6 +360,16 @@ public final class FailoverEngine {
         return actions.build();
     }
 
+    /**
+     * Whether a heartbeat's self-fence claim holds: the flag stays up for a while after the host is back, and an HA VM
+     * started there again meanwhile (its casualties restarted) would make a stale claim fatal. The same heartbeat's
+     * domain list decides: no HA-protected domain may be active.
+     */
+    private boolean credibleSelfFence(HostHeartbeat heartbeat) {
+        return heartbeat.selfFenced() && heartbeat.domains().stream().filter(d -> d.state().isActive())
+                .noneMatch(d -> Optional.ofNullable(specs.get(d.vmId())).map(s -> s.haPolicy().isProtected()).orElse(true));
+    }
+
     /** Evidence fusion before fencing: the silence, and what the agent last said about itself. */
     private Actions startFencing(HealthTransition down, String incidentId, Instant now) {
         String host = down.hostId();
@@ -305,7 +384,7 @@ public final class FailoverEngine {
         Actions.Builder actions = Actions.builder()
                 .publish(healthChange(fencingState, incidentId))
                 .add(recovery.fencingStarted(host, evidence));
-        if (last != null && last.selfFenced()) {
+        if (last != null && credibleSelfFence(last)) {
             return actions.add(fenced(host, "agent reported self-fenced in its last heartbeat (seq " + last.sequence() + ")"))
                     .build();
         }
@@ -570,6 +649,23 @@ public final class FailoverEngine {
         }
     }
 
+    /**
+     * The best tier (as {@link io.kvmha.contracts.event.Tier#ordinal()}) of the HA VMs on hosts that turned SUSPECT
+     * after {@code since}: they may be about to need recovery, so worse tiers elsewhere wait. MAX_VALUE: none.
+     */
+    private int bestTierInDoubt(Instant since) {
+        int best = Integer.MAX_VALUE;
+        for (String host : health.suspectSince(since)) {
+            for (Placement placement : placements.onHost(host)) {
+                VmSpec spec = specs.get(placement.vmId());
+                if (spec != null && spec.haPolicy().isProtected() && spec.tier() != null) {
+                    best = Math.min(best, spec.tier().ordinal());
+                }
+            }
+        }
+        return best;
+    }
+
     /** A libvirt lifecycle event: a crashed HA VM is restarted on its host (VM-level HA). */
     public synchronized Actions onVmEvent(VmLifecycleEvent event) {
         HostState state = health.health(event.hostId()).map(HostHealth::state).orElse(null);
@@ -649,9 +745,9 @@ public final class FailoverEngine {
     }
 
     /** Known from inventory but no heartbeat since this service started: never declared down. */
+    /** Hosts known from their inventory that this instance has not had a heartbeat from. */
     public synchronized int hostsNotYetHeard() {
-        Map<String, HostHealth> judged = health.all();
-        return (int) knownHosts.stream().filter(h -> !judged.containsKey(h)).count();
+        return (int) knownHosts.stream().filter(h -> !lastHeartbeats.containsKey(h)).count();
     }
 
     public synchronized boolean partitionSuspected() {

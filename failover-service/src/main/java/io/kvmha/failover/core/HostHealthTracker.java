@@ -73,6 +73,20 @@ public final class HostHealthTracker {
                 + (heartbeat.libvirtConnected() ? "CONNECTED" : "DISCONNECTED") + ")";
     }
 
+    /**
+     * Starts judging a host known (from its inventory) but never heard, as if heard at {@code since}: a host that
+     * died before this instance started is declared down after the usual silence instead of never. No-op for a
+     * host already judged.
+     */
+    public void expect(String hostId, Instant since) {
+        if (hosts.containsKey(hostId)) {
+            return;
+        }
+        detector.record(new HeartbeatObservation(hostId, -1, since, since, true));
+        hosts.put(hostId, new HostHealth(hostId, HostState.ONLINE, since, List.of(
+                "known from its inventory, not heard since this instance began hearing heartbeats at " + since)));
+    }
+
     /** Judges every host as of {@code now}; returns the transitions taken and any guard change. */
     public Evaluation evaluate(Instant now) {
         List<Verdict> verdicts = detector.evaluate(now).stream()
@@ -184,14 +198,15 @@ public final class HostHealthTracker {
         return Optional.ofNullable(hosts.get(hostId));
     }
 
-    /** Whether a host became SUSPECT after {@code since} and still is (it may be about to fail). */
-    public boolean anySuspectSince(Instant since) {
+    /** The hosts that became SUSPECT after {@code since} and still are (they may be about to fail). */
+    public List<String> suspectSince(Instant since) {
+        List<String> suspects = new ArrayList<>();
         for (HostHealth host : hosts.values()) {
             if (host.state() == HostState.SUSPECT && host.since().isAfter(since)) {
-                return true;
+                suspects.add(host.hostId());
             }
         }
-        return false;
+        return suspects;
     }
 
     public Map<String, HostHealth> all() {

@@ -38,8 +38,11 @@ public final class RecoveryCoordinator {
     private final Supplier<String> ids;
     private final Map<String, Incident> incidents = new LinkedHashMap<>();
     private final Map<String, Incident> openByHost = new HashMap<>();
-    /** Whether a host became SUSPECT within the tier wait: it may be about to add gold VMs to recover. */
-    private java.util.function.Predicate<Instant> hostsInDoubt = now -> false;
+    /** The generation of a VM's latest placement (0: none known): a newer one than an incident's means it moved on. */
+    private java.util.function.ToLongFunction<String> currentGeneration = vmId -> 0;
+
+    /** The best tier rank on hosts that turned SUSPECT after an instant: they may be about to need recovery. */
+    private java.util.function.ToIntFunction<Instant> tierInDoubt = since -> Integer.MAX_VALUE;
 
     public RecoveryCoordinator(InstantSource clock, RecoveryPolicy policy, Supplier<String> ids) {
         this.clock = clock;
@@ -47,9 +50,17 @@ public final class RecoveryCoordinator {
         this.ids = ids;
     }
 
-    /** Where the tier order learns of hosts in doubt (SUSPECT, not yet DOWN); none by default. */
-    public void watchHostsInDoubt(java.util.function.Predicate<Instant> inDoubt) {
-        this.hostsInDoubt = inDoubt;
+    /** Where the coordinator reads a VM's latest placement generation; none by default. */
+    public void watchPlacements(java.util.function.ToLongFunction<String> generation) {
+        this.currentGeneration = generation;
+    }
+
+    /**
+     * Where the tier order learns of hosts in doubt (SUSPECT, not yet DOWN): the best tier rank of the HA VMs on
+     * hosts that turned SUSPECT after the given instant ({@code Integer.MAX_VALUE}: none). None by default.
+     */
+    public void watchHostsInDoubt(java.util.function.ToIntFunction<Instant> inDoubt) {
+        this.tierInDoubt = inDoubt;
     }
 
     /**
@@ -345,6 +356,17 @@ public final class RecoveryCoordinator {
      */
     private void startFailed(Incident incident, Incident.VmProgress vm, String why, Instant now, Actions.Builder actions) {
         String ids = "host=" + vm.toHost + " vm=" + vm.vmId + " incident=" + incident.id() + " command=" + vm.commandId;
+        long current = currentGeneration.applyAsLong(vm.vmId);
+        if (current > vm.generation) {
+            // Another decision (a newer incident: its target failed too) placed the VM since: it is that one's to
+            // start. Re-placing it here would start it twice.
+            String detail = "superseded by placement generation " + current + " (this incident's was " + vm.generation
+                    + "); its start " + why + " is not retried here";
+            incident.started(vm, detail, now);
+            incident.record(now, "vm-superseded", ids + " " + detail);
+            actions.note(OperatorNote.info(ids + " VM " + detail));
+            return;
+        }
         vm.failedOn.add(vm.toHost);
         incident.record(now, "vm-failed", ids + " " + why);
         if (vm.spec != null && vm.failedOn.size() < policy.maxStartHosts()) {
@@ -398,6 +420,14 @@ public final class RecoveryCoordinator {
         for (EvacuationPlan.Unplaced unplaced : plan.unplaced()) {
             Incident.VmProgress vm = incident.vm(unplaced.vmId());
             if (vm == null || vm.status != VmStatus.PENDING || vm.toHost != null) {
+                continue;
+            }
+            if (currentGeneration.applyAsLong(vm.vmId) > vm.generation || unplaced.reason().startsWith("superseded")) {
+                // The scheduler's answer when a newer decision placed the VM since the request: that one starts it.
+                String detail = "superseded: " + unplaced.reason();
+                incident.started(vm, detail, now);
+                incident.record(now, "vm-superseded", "vm=" + vm.vmId + " " + detail);
+                actions.note(OperatorNote.info("vm=" + vm.vmId + " incident=" + incident.id() + " " + detail));
                 continue;
             }
             String gaveUp = "no other host fits after failed starts on " + vm.failedOn + ": " + unplaced.reason();
@@ -509,13 +539,14 @@ public final class RecoveryCoordinator {
      */
     private void issueStarts(Incident current, Instant now, Actions.Builder actions) {
         java.util.Set<Incident> touched = new java.util.LinkedHashSet<>();
+        int doubt = policy.tierWait().isZero() ? Integer.MAX_VALUE : tierInDoubt.applyAsInt(now.minus(policy.tierWait()));
         while (true) {
             List<Incident> open = incidents.values().stream().filter(i -> i.status() == Status.OPEN && i.fenced()).toList();
             long inFlight = open.stream().mapToLong(Incident::inFlight).sum();
             if (inFlight >= policy.maxConcurrentStarts()) {
                 break;
             }
-            int barrier = tierBarrier(now);
+            int barrier = Math.min(tierBarrier(now), doubt);
             Map<String, Long> perHost = new HashMap<>();
             open.forEach(i -> i.vms().stream().filter(vm -> vm.status == VmStatus.STARTING)
                     .forEach(vm -> perHost.merge(vm.toHost, 1L, Long::sum)));
@@ -550,8 +581,8 @@ public final class RecoveryCoordinator {
 
     /**
      * The worst tier rank that may start now: the best tier still waiting or starting in any incident; the best
-     * (gold) while an incident detected within the tier wait has no plan yet, or a host fell in doubt within it.
-     * With a zero tier wait, no barrier.
+     * (gold) while an incident detected within the tier wait has no plan yet. (Hosts in doubt are added by the
+     * caller, once per round.) With a zero tier wait, no barrier.
      */
     private int tierBarrier(Instant now) {
         if (policy.tierWait().isZero()) {
@@ -577,7 +608,7 @@ public final class RecoveryCoordinator {
                 }
             }
         }
-        return hostsInDoubt.test(now.minus(policy.tierWait())) ? 0 : best;
+        return best;
     }
 
     private static int rank(Incident.VmProgress vm) {

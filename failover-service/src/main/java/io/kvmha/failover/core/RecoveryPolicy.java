@@ -25,7 +25,8 @@ import java.util.Objects;
  *                            before it)
  * @param tierWait            tier order across the cluster: a VM's start is issued only once no VM of a better tier
  *                            waits or is starting in any incident, no incident detected within this long still lacks
- *                            its plan (its VMs may be gold), and no host became SUSPECT within this long; after its
+ *                            its plan (its VMs may be gold), and no host that became SUSPECT within this long carries HA VMs of a
+ *                            better tier; after its
  *                            plan is this old, a VM goes anyway (default 5 s; 0 = best tier first among those ready,
  *                            without waiting for starts to finish)
  */

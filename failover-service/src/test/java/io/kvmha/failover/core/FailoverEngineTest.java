@@ -178,6 +178,66 @@ class FailoverEngineTest {
     }
 
     @Test
+    void haVmsThatDiedWithAnAbortedIncidentsHostAreStartedThereAgainOnceTheAgentListedEverything() {
+        engine.onSpec("vm-a", Fixtures.spec("vm-a", io.kvmha.contracts.event.Tier.GOLD));
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 2));
+        engine.onSpec("vm-b", Fixtures.spec("vm-b", io.kvmha.contracts.event.Tier.SILVER));
+        engine.onPlacement("vm-b", Fixtures.placement("vm-b", "h1", 1));
+        run(1000);
+        run(3000, "h1"); // power lost; no BMC: waiting for the self-fence deadline
+        engine.onFenceOutcome(new FenceOutcome("h1", fenceRequest().incidentId(), FenceOutcome.Result.NO_CONFIRMATION,
+                "none", List.of("no BMC configured for h1")));
+        clock.advanceMillis(10);
+        Actions back = engine.onHeartbeat(listing("h1", 80, clock.instant(), false)); // rebooted, still listing
+        assertThat(back.closed()).containsExactly(RecoveryRecord.Status.ABORTED);
+        clock.advanceMillis(500);
+        assertThat(events(engine.onHeartbeat(listing("h1", 81, clock.instant(), false)), HostCommand.class))
+                .as("not everything listed yet").isEmpty();
+
+        clock.advanceMillis(500);
+        Actions listed = engine.onHeartbeat(listing("h1", 82, clock.instant(), true,
+                new HostHeartbeat.DomainStatus("vm-a", "a", DomainState.SHUTOFF)));
+        assertThat(events(listed, HostCommand.class)).extracting(HostCommand::vmId, HostCommand::action, HostCommand::hostId,
+                HostCommand::placementGeneration).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("vm-a", HostCommand.Action.START, "h1", 2L),
+                org.assertj.core.groups.Tuple.tuple("vm-b", HostCommand.Action.DEFINE_AND_START, "h1", 1L));
+        clock.advanceMillis(500);
+        assertThat(events(engine.onHeartbeat(listing("h1", 83, clock.instant(), true,
+                new HostHeartbeat.DomainStatus("vm-a", "a", DomainState.SHUTOFF))), HostCommand.class))
+                .as("once per retry period").isEmpty();
+        clock.advanceMillis(500);
+        assertThat(events(engine.onHeartbeat(listing("h1", 84, clock.instant(), true,
+                new HostHeartbeat.DomainStatus("vm-a", "a", DomainState.RUNNING),
+                new HostHeartbeat.DomainStatus("vm-b", "b", DomainState.RUNNING))), HostCommand.class)).isEmpty();
+    }
+
+    @Test
+    void aHostKnownFromItsInventoryButNeverHeardByThisInstanceIsJudgedFromWhenItBeganHearing() {
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        engine.onInventory("h1", true);
+        engine.onInventory("h2", true);
+        engine.onInventory("h3", true);
+        engine.onInventory("h4", true); // dead since before this instance started
+        run(1000);
+        assertThat(engine.hosts().get("h4").state()).isEqualTo(HostState.ONLINE);
+        run(3000);
+        assertThat(states("h4")).contains(HostState.DOWN);
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h4");
+        assertThat(engine.hosts().get("h4").evidence().toString()).doesNotContain("inventory"); // DOWN's evidence now
+    }
+
+    @Test
+    void aHostThatWasOnlySlowHasNothingRestarted() {
+        engine.onSpec("vm-a", Fixtures.spec("vm-a", io.kvmha.contracts.event.Tier.GOLD));
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 2));
+        run(1000);
+        run(1200, "h1"); // SUSPECT, then heard again
+        clock.advanceMillis(100);
+        assertThat(events(engine.onHeartbeat(listing("h1", 90, clock.instant(), true,
+                new HostHeartbeat.DomainStatus("vm-a", "a", DomainState.RUNNING))), HostCommand.class)).isEmpty();
+    }
+
+    @Test
     void anAgentThatReportsItSelfFencedCountsAsFenced() {
         run(1000);
         run(3000, "h1");
@@ -187,6 +247,21 @@ class FailoverEngineTest {
         assertThat(Fixtures.healthChange(selfFenced).current()).isEqualTo(HostState.FENCED);
         assertThat(Fixtures.healthChange(selfFenced).evidence().get(0)).contains("agent reports self-fenced");
         assertThat(events(selfFenced, EvacuationRequest.class)).hasSize(1);
+    }
+
+    @Test
+    void aSelfFenceClaimBesideARunningHaVmIsStaleAndTheBmcMustFence() {
+        engine.onSpec("vm-a", Fixtures.spec("vm-a", io.kvmha.contracts.event.Tier.GOLD));
+        engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 1));
+        run(1000);
+        clock.advanceMillis(100);
+        // Back from a cut-off: the flag is still up, but its HA VM was started again since.
+        engine.onHeartbeat(new HostHeartbeat("h1", 500, clock.instant(), 1, "t", HostHeartbeat.LibvirtConnectivity.CONNECTED,
+                List.of(new HostHeartbeat.DomainStatus("vm-a", "a", DomainState.RUNNING)), true, false));
+        all = Actions.NONE;
+        run(3000, "h1");
+        assertThat(states("h1")).contains(HostState.FENCING).doesNotContain(HostState.FENCED);
+        assertThat(fenceRequest().hostId()).as("fenced through its BMC, not on the agent's word").isEqualTo("h1");
     }
 
     @Test
@@ -207,9 +282,10 @@ class FailoverEngineTest {
     }
 
     @Test
-    void aKnownHostThatNeverHeartbeatsIsNotDeclaredDown() {
+    void aKnownHostIsNotJudgedBeforeThisInstanceHearsAnyHeartbeat() {
         engine.onInventory("h3", true);
-        run(5000);
+        hosts = new ArrayList<>();
+        run(5000); // nothing heard at all: no basis to judge anyone
         assertThat(events(all, HostHealthChange.class)).isEmpty();
         assertThat(engine.hostsNotYetHeard()).isEqualTo(1);
     }

@@ -324,9 +324,9 @@ class RecoveryCoordinatorTest {
     }
 
     @Test
-    void aHostInDoubtHoldsNonGoldStartsBack() {
+    void aHostInDoubtWithGoldVmsHoldsNonGoldStartsBack() {
         java.util.concurrent.atomic.AtomicBoolean doubt = new java.util.concurrent.atomic.AtomicBoolean(true);
-        coordinator.watchHostsInDoubt(since -> doubt.get());
+        coordinator.watchHostsInDoubt(since -> doubt.get() ? Tier.GOLD.ordinal() : Integer.MAX_VALUE);
         EvacuationRequest a = open("h1");
         List<HostCommand> first = commands(coordinator.planReceived(plan(a.requestId(), a.incidentId(),
                 List.of(assignTier("vm-g", Tier.GOLD, "h1", "h3"), assignTier("vm-s", Tier.SILVER, "h1", "h3")),
@@ -348,5 +348,24 @@ class RecoveryCoordinatorTest {
                 List.of(assignTier("vm-g", Tier.GOLD, "h1", "h3"), assignTier("vm-s", Tier.SILVER, "h1", "h3")),
                 List.of())));
         assertThat(all).extracting(HostCommand::vmId).containsExactly("vm-g", "vm-s");
+    }
+
+    @Test
+    void aFailedStartOfAVmANewerIncidentPlacedSinceIsNotRePlacedHere() {
+        java.util.Map<String, Long> generations = new java.util.HashMap<>();
+        coordinator.watchPlacements(vm -> generations.getOrDefault(vm, 0L));
+        EvacuationRequest a = open("h1");
+        HostCommand start = commands(coordinator.planReceived(plan(a.requestId(), a.incidentId(),
+                List.of(assignWith("vm-a", "h1", "h2", 2)), List.of()))).get(0);
+        generations.put("vm-a", 3L); // h2 failed before the start reached it; its incident moved vm-a to h3
+
+        Actions rejected = coordinator.commandResult(result(start, Outcome.REJECTED));
+
+        assertThat(Fixtures.events(rejected, EvacuationRequest.class)).as("no second placement").isEmpty();
+        assertThat(lastRecord(rejected).vms()).singleElement().satisfies(vm -> {
+            assertThat(vm.status()).isEqualTo(VmStatus.STARTED);
+            assertThat(vm.detail()).startsWith("superseded by placement generation 3");
+        });
+        assertThat(Fixtures.events(rejected, io.kvmha.contracts.event.Alert.class)).isEmpty();
     }
 }

@@ -129,6 +129,14 @@ public final class EvacuationPlanner {
                 moves.add(new EvacuationOutcome.Move(vm, null, from, "already re-placed for this incident"));
                 continue;
             }
+            if (!excluded.contains(from.hostId()) && !incidentId.equals(from.incidentId())) {
+                // A newer decision (another incident, a drain) moved it since the request was made: moving it again
+                // would leave two starts in flight for one VM.
+                unplaced.add(new EvacuationOutcome.Unplaced(vm, from.hostId(), "superseded: placed on " + from.hostId()
+                        + " (generation " + from.generation() + ", " + (from.incidentId() == null ? "no incident"
+                        : "incident " + from.incidentId()) + ") since the request; not moved again"));
+                continue;
+            }
             Integer shape = from.numaClaims().isEmpty() ? null : from.numaClaims().size();
             PlacementDecision decision = engine.place(vm, ledger, excluded, shape);
             if (decision instanceof PlacementDecision.NoHostFits && shape != null && vm.numaNodes() == null) {

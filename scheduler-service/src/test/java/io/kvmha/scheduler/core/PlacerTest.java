@@ -135,4 +135,22 @@ class PlacerTest {
                 .outcome().unplaced()).singleElement().satisfies(u -> assertThat(u.spec().vmId()).isEqualTo(web.vmId()));
         assertThat(view.<String>read(l -> l.placement(web.vmId()).orElseThrow().hostId())).isEqualTo(last);
     }
+
+    @Test
+    void aRePlacementRequestForAVmANewerIncidentMovedSinceDoesNotMoveItAgain() {
+        for (String h : List.of("h1", "h2", "h3", "h4")) {
+            view.applyInventory(host(h, 8, 4096));
+        }
+        VmSpec web = vm("web", 1, 1024);
+        view.applySpec(web);
+        // inc-1 placed it on h2 (generation 2); h2 failed too, and inc-2 moved it to h3 (generation 3).
+        view.applyPlacement(new Placement(web.vmId(), "h3", 3, List.of(), "evacuation of h2", "inc-2", T0));
+
+        Placer.Evacuation stale = placer.evacuate("req-9", "inc-1", Set.of("h1"), Set.of(web.vmId()), Set.of("h2"));
+
+        assertThat(stale.outcome().moves()).isEmpty();
+        assertThat(stale.outcome().unplaced()).singleElement()
+                .satisfies(u -> assertThat(u.reason()).startsWith("superseded: placed on h3 (generation 3, incident inc-2)"));
+        assertThat(view.<Long>read(l -> l.placement(web.vmId()).orElseThrow().generation())).isEqualTo(3L);
+    }
 }
