@@ -28,6 +28,7 @@ public final class ClusterLedger {
     private final AllocationRatios ratios;
     private final Map<String, HostLedger> hosts = new TreeMap<>();
     private HostLedger[] ordered = new HostLedger[0];
+    private int maxCellCount = 1;
     private final Map<String, HostState> health = new HashMap<>();
     private final Set<String> draining = new HashSet<>();
     private final Map<String, VmSpec> specs = new TreeMap<>();
@@ -83,6 +84,10 @@ public final class ClusterLedger {
 
     private void reorder() {
         ordered = hosts.values().toArray(HostLedger[]::new);
+        maxCellCount = 1;
+        for (HostLedger host : ordered) {
+            maxCellCount = Math.max(maxCellCount, host.topology().cellCount());
+        }
         epoch++;
     }
 
@@ -116,6 +121,11 @@ public final class ClusterLedger {
     /** All known hosts in host-id order; the array is the ledger's own, do not modify. */
     public HostLedger[] hostArray() {
         return ordered;
+    }
+
+    /** The most NUMA cells any known host has (at least 1); kept with the host order, not recounted per decision. */
+    public int maxCellCount() {
+        return maxCellCount;
     }
 
     public Collection<HostLedger> hosts() {

@@ -419,8 +419,10 @@ public final class HostLedger {
             page = 0; // the pool is gone from the inventory: count the memory as small pages
         }
         int shared = claim.pins().isEmpty() ? claim.vcpus().size() : 0;
-        apply(cell, shared, page == 0 ? Units.mibToBytes(claim.memoryMib()) : 0, page, pages,
-                claim.pins().stream().map(Placement.Pin::pcpu).toList(), claim.isolatedCpus(), sign);
+        List<Integer> pinned = claim.pins().isEmpty() ? List.of() // the common case, without a stream per charge
+                : claim.pins().stream().map(Placement.Pin::pcpu).toList();
+        apply(cell, shared, page == 0 ? Units.mibToBytes(claim.memoryMib()) : 0, page, pages, pinned,
+                claim.isolatedCpus(), sign);
     }
 
     private void apply(int cell, int shared, long smallBytes, long page, long pages, List<Integer> pinnedCpus,

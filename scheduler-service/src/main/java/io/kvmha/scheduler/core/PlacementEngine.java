@@ -75,11 +75,7 @@ public final class PlacementEngine {
         } else if (vm.numaNodes() != null) {
             counts = new int[] {vm.numaNodes()};
         } else {
-            int max = 1;
-            for (HostLedger host : hosts) {
-                max = Math.max(max, host.topology().cellCount());
-            }
-            counts = new int[Math.min(max, vm.vcpus())];
+            counts = new int[Math.min(ledger.maxCellCount(), vm.vcpus())];
             for (int i = 0; i < counts.length; i++) {
                 counts[i] = i + 1;
             }
@@ -103,16 +99,24 @@ public final class PlacementEngine {
      * feasibility probe for admission control, not a ranked choice.
      */
     public PlacementDecision firstFit(VmSpec vm, ClusterLedger ledger, Set<String> excluded, int start) {
+        return firstFit(vm, ledger, excluded, start, null);
+    }
+
+    /** Told each host a first-fit probe asks, in order, with the guest cell count (the last one asked took it). */
+    @FunctionalInterface
+    interface FitObserver {
+        void asked(HostLedger host, int cells);
+    }
+
+    /** As {@link #firstFit(VmSpec, ClusterLedger, Set, int)}, telling {@code observer} (if any) every host asked. */
+    PlacementDecision firstFit(VmSpec vm, ClusterLedger ledger, Set<String> excluded, int start, FitObserver observer) {
         HostLedger[] hosts = ledger.hostArray();
         List<String> affinityHosts = affinityHosts(vm, ledger, excluded);
         if (affinityHosts == null || hosts.length == 0) {
             return new PlacementDecision.NoHostFits(vm, head(vm) + (hosts.length == 0 ? ": no hosts known"
                     : ": its affinity groups are placed on different hosts"), Map.of());
         }
-        int maxCells = 1;
-        for (HostLedger host : hosts) {
-            maxCells = Math.max(maxCells, host.topology().cellCount());
-        }
+        int maxCells = ledger.maxCellCount();
         int from = vm.numaNodes() != null ? vm.numaNodes() : 1;
         int to = vm.numaNodes() != null ? vm.numaNodes() : Math.min(maxCells, vm.vcpus());
         int offset = Math.floorMod(start, hosts.length);
@@ -125,6 +129,9 @@ public final class PlacementEngine {
                 HostLedger host = hosts[(offset + i) % hosts.length];
                 PlacementDecision.Cause cause = filter(vm, host, excluded, affinityHosts, count, antiKeys);
                 int[] chosen = cause == null ? chooseCells(host, demands, pack) : null;
+                if (observer != null) {
+                    observer.asked(host, count);
+                }
                 if (chosen != null) {
                     return new PlacementDecision.Placed(vm, host.hostId(), claims(host, demands, chosen), "first fit");
                 }
@@ -135,6 +142,22 @@ public final class PlacementEngine {
             }
         }
         return new PlacementDecision.NoHostFits(vm, explain(vm, hosts.length, first), first.counts());
+    }
+
+    /**
+     * What one host answers a first-fit probe for a VM <em>without affinity groups</em> (whose answer depends on
+     * that host alone) spread over {@code cells} guest cells: the NUMA claims it would get, or null when refused.
+     */
+    List<Placement.NumaClaim> offer(VmSpec vm, HostLedger host, Set<String> excluded, int cells) {
+        if (!vm.affinityGroups().isEmpty()) {
+            throw new IllegalArgumentException("the answer for a VM with affinity groups depends on other hosts");
+        }
+        if (filter(vm, host, excluded, List.of(), cells, antiAffinityKeys(vm)) != null) {
+            return null;
+        }
+        CellDemand[] demands = CellDemand.split(vm, cells);
+        int[] chosen = chooseCells(host, demands, pack);
+        return chosen == null ? null : claims(host, demands, chosen);
     }
 
     /**
@@ -168,17 +191,20 @@ public final class PlacementEngine {
                 tally.refuse(cause, host, demands);
                 continue;
             }
+            // The score does not depend on the cells: a host that cannot beat the best one needs no cell choice (and
+            // once a host fits, the refusal tally is never read).
+            double score = score(vm, host);
+            if (best != null && score <= bestScore) {
+                continue;
+            }
             int[] chosen = chooseCells(host, demands, pack);
             if (chosen == null) {
                 tally.refuse(PlacementDecision.Cause.CAPACITY, host, demands);
                 continue;
             }
-            double score = score(vm, host);
-            if (score > bestScore) {
-                best = host;
-                bestCells = chosen;
-                bestScore = score;
-            }
+            best = host;
+            bestCells = chosen;
+            bestScore = score;
         }
         if (best == null) {
             return null;

@@ -32,8 +32,7 @@ class PlacementPropertyTest {
     @MethodSource("seeds")
     void invariantsHoldAfterEveryDecision(int seed) {
         Random random = new Random(seed);
-        PlacementEngine engine = new PlacementEngine(new PlacementPolicy(AllocationRatios.DEFAULT,
-                random.nextBoolean() ? PlacementPolicy.Mode.SPREAD : PlacementPolicy.Mode.PACK, 0.5, 0.5));
+        PlacementEngine engine = RandomClusters.engine(random);
         ClusterView view = new ClusterView(AllocationRatios.DEFAULT);
         FailoverAdmission admission = new FailoverAdmission(1, EnumSet.allOf(Tier.class), engine);
         Placer placer = new Placer(view, engine, new EvacuationPlanner(engine), TierQuotas.NONE, admission,

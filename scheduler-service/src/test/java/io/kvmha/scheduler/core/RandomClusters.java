@@ -15,6 +15,12 @@ public final class RandomClusters {
     private RandomClusters() {
     }
 
+    /** An engine with the default ratios and weights, SPREAD or PACK at random. */
+    public static PlacementEngine engine(Random random) {
+        return new PlacementEngine(new PlacementPolicy(AllocationRatios.DEFAULT,
+                random.nextBoolean() ? PlacementPolicy.Mode.SPREAD : PlacementPolicy.Mode.PACK, 0.5, 0.5));
+    }
+
     /** {@code hosts} hosts with 1..maxCells cells (or exactly {@code cells} when positive), some hugepages. */
     public static List<HostInventory> hosts(Random random, int hosts, int cells, int maxCells) {
         List<HostInventory> list = new ArrayList<>();
