@@ -5,6 +5,7 @@ import io.kvmha.agent.core.CommandExecutor;
 import io.kvmha.agent.core.DomainListing;
 import io.kvmha.agent.core.HeartbeatComposer;
 import io.kvmha.agent.core.HypervisorDomain;
+import io.kvmha.agent.core.InMemoryCommandJournal;
 import io.kvmha.agent.core.PlacementBook;
 import io.kvmha.agent.core.SelfFencing;
 import io.kvmha.agent.core.SimulatedTopology;
@@ -26,7 +27,7 @@ import java.util.Optional;
 /**
  * One simulated host: its power, its hypervisor (domains outlive the agent), and the host agent built from the
  * agent's real core ({@link CommandExecutor}, {@link PlacementBook}, {@link HeartbeatComposer}, {@link SelfFencing},
- * {@link DomainListing}) driven as its Kafka adapters drive it: heartbeats every 500 ms acknowledged by the broker,
+ * {@link DomainListing}, the command journal kept on the host's "disk") driven as its Kafka adapters drive it: heartbeats every 500 ms acknowledged by the broker,
  * self-fence checks every 250 ms, commands one at a time per VM and committed in order only once their result is
  * published (or 10 s later anyway, as the listener does), the placements replayed from the start on every start.
  */
@@ -41,6 +42,11 @@ public final class SimHost {
     private final Bus bus;
     private final History history;
     private final SimHypervisor hypervisor;
+    /**
+     * The agent's command journal, on the host's disk: it outlives agent crashes and power losses (the real agent's
+     * {@code FileCommandJournal} forces every line to disk before it acts), so a redelivered command is never run twice.
+     */
+    private final InMemoryCommandJournal journal = new InMemoryCommandJournal(4096);
     private final Bus.Endpoint endpoint;
     /** Commands delivered and not yet committed, in delivery order: Kafka delivers them again after a crash. */
     private final List<Delivery> uncommitted = new ArrayList<>();
@@ -73,7 +79,7 @@ public final class SimHost {
         Agent(int epoch) {
             this.epoch = epoch;
             var clock = world.clock();
-            this.executor = new CommandExecutor(id, hypervisor, clock, 4096,
+            this.executor = new CommandExecutor(id, hypervisor, clock, journal,
                     new CommandAttribution(clock, Duration.ofSeconds(5)), d -> { }, Duration.ofMillis(250));
             this.executor.usePlacements(book, Duration.ZERO, Duration.ZERO);
             this.composer = new HeartbeatComposer(id, "fault-soak", clock);

@@ -2,6 +2,7 @@ package io.kvmha.agent;
 
 import io.kvmha.agent.core.CommandAttribution;
 import io.kvmha.agent.core.CommandExecutor;
+import io.kvmha.agent.core.FileCommandJournal;
 import io.kvmha.agent.core.GuestBoot;
 import io.kvmha.agent.core.HeartbeatComposer;
 import io.kvmha.agent.core.Hypervisor;
@@ -16,10 +17,14 @@ import io.kvmha.contracts.codec.UnreadableRecordException;
 import io.kvmha.contracts.spring.DeadLetterRouter;
 import io.kvmha.contracts.spring.EventPublisher;
 import io.kvmha.contracts.spring.KvmHaKafkaProperties;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -31,6 +36,8 @@ import org.springframework.context.annotation.Configuration;
 /** Wires the agent's core to its one libvirt connection. */
 @Configuration(proxyBeanMethods = false)
 class AgentConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentConfiguration.class);
 
     static String agentVersion() {
         String version = HostAgentApplication.class.getPackage().getImplementationVersion();
@@ -63,11 +70,32 @@ class AgentConfiguration {
         return new PlacementBook(properties.hostId());
     }
 
+    /**
+     * Every command begun and its outcome, on disk: a command redelivered after a restart or power loss is answered
+     * from here instead of being executed twice. Corrupt lines are skipped with a WARN each, never fatal.
+     */
+    @Bean(destroyMethod = "close")
+    FileCommandJournal commandJournal(AgentProperties properties, HypervisorTarget target) throws IOException {
+        // A simulated host's journal lives with its host file (a temporary directory removed on shutdown, unless
+        // simulation.dir names one): its domains do not outlive it either.
+        Path dir = properties.stateDir() != null ? properties.stateDir()
+                : !properties.simulation().enabled() ? AgentProperties.DEFAULT_STATE_DIR
+                : properties.simulation().dir() != null ? properties.simulation().dir()
+                : target.ownedDirectory().orElseThrow();
+        String name = properties.hostId().replaceAll("[^A-Za-z0-9._-]", "_") + ".commands.journal";
+        FileCommandJournal journal = FileCommandJournal.open(dir.resolve(name), properties.commandResultCacheSize(),
+                warning -> log.warn("host={} {}", properties.hostId(), warning));
+        log.info("host={} command journal {}: {} commands remembered from before this start", properties.hostId(),
+                journal.file(), journal.size());
+        return journal;
+    }
+
     @Bean
     CommandExecutor commandExecutor(AgentProperties properties, Hypervisor hypervisor, Clock agentClock,
-                                    CommandAttribution attribution, PlacementBook placements) {
-        CommandExecutor executor = new CommandExecutor(properties.hostId(), hypervisor, agentClock,
-                properties.commandResultCacheSize(), attribution);
+                                    CommandAttribution attribution, PlacementBook placements,
+                                    FileCommandJournal commandJournal) {
+        CommandExecutor executor = new CommandExecutor(properties.hostId(), hypervisor, agentClock, commandJournal,
+                attribution);
         executor.usePlacements(placements, properties.placementWait());
         AgentProperties.Guest guest = properties.guest();
         executor.useGuestBoot(new GuestBoot(guest.kernel() == null ? null : guest.kernel().toString(),

@@ -25,7 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param reconnectInitialBackoff first wait after a failed libvirt connection attempt (default 1 s)
  * @param reconnectMaxBackoff     longest wait between libvirt connection attempts (default 30 s)
  * @param connectionCheckInterval how often the libvirt connection is checked (default 1 s)
- * @param commandResultCacheSize  how many command results are kept to answer redelivered commands (default 10000)
+ * @param commandResultCacheSize  how many commands are remembered (in the command journal) to answer redelivered
+ *                                commands with their first result (default 10000)
  * @param commandAttributionWindow how long after a command its lifecycle events name it (default 10 s)
  * @param labels                  free-form labels published with the inventory (rack, zone...)
  * @param simulation              simulated host on libvirt's test driver
@@ -44,6 +45,12 @@ import org.springframework.validation.annotation.Validated;
  * @param guest                   boot image and serial log of disk-less guests (the testbed's); empty by default
  * @param commandParallelism      commands of different VMs executed at once (default 4): a failover's starts on this
  *                                host overlap instead of queueing; one VM's commands always run in order
+ * @param stateDir                where the agent keeps its command journal ({@code <host id>.commands.journal}: every
+ *                                command begun and its outcome, forced to disk, so a command redelivered after a
+ *                                restart or power loss is never executed twice); default {@code /var/lib/kvmha-agent};
+ *                                for a simulated host the directory of its host file ({@code simulation.dir}, or the
+ *                                temporary one removed on shutdown: its domains do not outlive it either). Created
+ *                                when missing; the agent does not start if it cannot write there
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.agent")
@@ -67,7 +74,11 @@ public record AgentProperties(
         @DefaultValue("2s") @NotNull Duration domainRefreshInterval,
         String migrationUri,
         @DefaultValue @NotNull Guest guest,
-        @DefaultValue("4") @Min(1) @Max(64) int commandParallelism) {
+        @DefaultValue("4") @Min(1) @Max(64) int commandParallelism,
+        Path stateDir) {
+
+    /** The state directory of a real host when none is configured. */
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/kvmha-agent");
 
     public AgentProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);

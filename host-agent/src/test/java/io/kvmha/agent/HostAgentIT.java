@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -45,6 +47,9 @@ class HostAgentIT {
 
     private final List<ConfigurableApplicationContext> agents = new ArrayList<>();
     private final AtomicInteger h1Starts = new AtomicInteger();
+    /** The agents' state directory (command journals, one file per host), kept across h1's simulated power loss. */
+    @TempDir
+    Path stateDir;
 
     @AfterEach
     void stopAgents() {
@@ -54,7 +59,7 @@ class HostAgentIT {
     ConfigurableApplicationContext agent(String brokers, String hostId, String... extra) {
         List<String> args = new ArrayList<>(List.of("--kvmha.agent.host-id=" + hostId, "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + brokers, "--kvmha.agent.reconnect-initial-backoff=100ms",
-                "--kvmha.agent.reconnect-max-backoff=500ms"));
+                "--kvmha.agent.reconnect-max-backoff=500ms", "--kvmha.agent.state-dir=" + stateDir));
         args.addAll(List.of(extra));
         // Counts real starts, to prove a redelivered command does not start the domain twice.
         ConfigurableApplicationContext context = TestAgents.start(args, hostId.equals("h1") ? h1Starts : null);
@@ -168,6 +173,16 @@ class HostAgentIT {
             assertThat(h1Hypervisor.isConnected()).isFalse();
             assertThat(h2.getBean(Hypervisor.class).isConnected()).isTrue();
             assertThat(h3.isActive()).isTrue();
+
+            // h1 back from the power loss with its state directory: the start delivered again (as an uncommitted
+            // record would be) is answered from the command journal, not executed a second time.
+            int startCallsBefore = h1Starts.get();
+            agent(brokers, "h1", "--kvmha.agent.simulation.enabled=true");
+            probe.sendEvent(start);
+            List<CommandResult> afterRestart = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> tap.all(CommandResult.class, r -> r.commandId().equals(start.commandId())), l -> l.size() == 3);
+            assertThat(afterRestart.get(2)).isEqualTo(results.get(0));
+            assertThat(h1Starts).as("not started again after the restart").hasValue(startCallsBefore);
         }
     }
 }

@@ -36,7 +36,7 @@ class SelfFenceGuardTest {
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(1), 100,
                 Duration.ofSeconds(10), Map.of(), new AgentProperties.Simulation(false, null, 2, 8, DataSize.ofGigabytes(16)),
                 Duration.ofSeconds(10), true, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2), null,
-                new AgentProperties.Guest(null, null), 4);
+                new AgentProperties.Guest(null, null), 4, null);
         guard = new SelfFenceGuard(hypervisor, fencing, properties, meters);
     }
 

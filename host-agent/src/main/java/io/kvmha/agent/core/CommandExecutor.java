@@ -4,6 +4,7 @@ import io.kvmha.contracts.event.CommandResult;
 import io.kvmha.contracts.event.CommandResult.Outcome;
 import io.kvmha.contracts.event.HostCommand;
 import io.kvmha.contracts.event.Placement;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,10 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>Commands for other hosts are ignored (the topic is shared; they are not ours to answer).</li>
- *   <li>A command seen before gets its first result again and is not executed again.</li>
+ *   <li>A command seen before gets its first result again and is not executed again. With a durable
+ *       {@link CommandJournal} ({@link FileCommandJournal}) this holds across agent restarts and power losses: a
+ *       command begun before the restart whose outcome was never recorded is not executed again (REJECTED, or
+ *       SUCCEEDED for a start whose domain is found running).</li>
  *   <li>A command past its deadline is REJECTED: whoever sent it has given up on it and may have
  *       acted elsewhere, so running it now could start a VM twice.</li>
  *   <li>Actions are level-triggered: starting a running domain, destroying a stopped one or undefining
@@ -42,7 +46,7 @@ public final class CommandExecutor {
     private final String hostId;
     private final Hypervisor hypervisor;
     private final Clock clock;
-    private final CommandResultCache results;
+    private final CommandJournal journal;
     private final CommandAttribution attribution;
     private final Pause pause;
     private final Duration pollInterval;
@@ -71,12 +75,24 @@ public final class CommandExecutor {
         this(hostId, hypervisor, clock, resultCacheSize, attribution, Pause.SLEEP, Duration.ofMillis(250));
     }
 
+    /** With the last {@code resultCacheSize} commands remembered in memory only (lost on restart). */
     public CommandExecutor(String hostId, Hypervisor hypervisor, Clock clock, int resultCacheSize,
+                           CommandAttribution attribution, Pause pause, Duration pollInterval) {
+        this(hostId, hypervisor, clock, new InMemoryCommandJournal(resultCacheSize), attribution, pause, pollInterval);
+    }
+
+    public CommandExecutor(String hostId, Hypervisor hypervisor, Clock clock, CommandJournal journal,
+                           CommandAttribution attribution) {
+        this(hostId, hypervisor, clock, journal, attribution, Pause.SLEEP, Duration.ofMillis(250));
+    }
+
+    /** @param journal what this agent remembers of its commands; a durable one keeps them across restarts */
+    public CommandExecutor(String hostId, Hypervisor hypervisor, Clock clock, CommandJournal journal,
                            CommandAttribution attribution, Pause pause, Duration pollInterval) {
         this.hostId = hostId;
         this.hypervisor = hypervisor;
         this.clock = clock;
-        this.results = new CommandResultCache(resultCacheSize);
+        this.journal = journal;
         this.attribution = attribution;
         this.pause = pause;
         this.pollInterval = pollInterval;
@@ -126,15 +142,51 @@ public final class CommandExecutor {
         ReentrantLock lock = vmLocks[Math.floorMod(command.vmId().hashCode(), LOCK_STRIPES)];
         lock.lock();
         try {
-            Optional<CommandResult> earlier = results.get(command.commandId());
+            Optional<CommandJournal.Entry> earlier = journal.find(command.commandId());
             if (earlier.isPresent()) {
-                return Optional.of(new Handling(earlier.get(), true, "redelivered; first result replayed"));
+                return Optional.of(earlier.get().outcomeUnknown() ? unknownOutcome(command)
+                        : new Handling(earlier.get().result(), true, "redelivered; first result replayed"));
             }
             Handling handling = execute(command, progress);
-            results.put(handling.result());
-            return Optional.of(handling);
+            return Optional.of(finished(handling));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Began before this agent restarted (or before the host lost power) and never recorded an outcome: it may have
+     * changed the hypervisor or not. Not executed again. A start whose domain runs here did happen (answering
+     * REJECTED would have the VM re-placed and run twice); anything else is REJECTED, and the sender treats it as a
+     * failed command.
+     */
+    private Handling unknownOutcome(HostCommand command) {
+        Instant now = clock.instant();
+        if (command.action() == HostCommand.Action.DEFINE_AND_START || command.action() == HostCommand.Action.START) {
+            Optional<HypervisorDomain> domain;
+            try {
+                domain = hypervisor.findDomain(command.vmId());
+            } catch (RuntimeException cannotTell) {
+                domain = Optional.empty();
+            }
+            if (domain.isPresent() && domain.get().isActive()) {
+                String note = "executed before this agent restarted; found " + domain.get().state()
+                        + " here, not started again";
+                return finished(new Handling(result(command, Outcome.SUCCEEDED, null, now, null, note), false, note));
+            }
+        }
+        String why = "executed before this agent restarted; outcome unknown, not executed again";
+        return finished(new Handling(result(command, Outcome.REJECTED, why, now), false, why));
+    }
+
+    /** Records the final result; a journal that cannot write it does not undo what was done. */
+    private Handling finished(Handling handling) {
+        try {
+            journal.finished(handling.result());
+            return handling;
+        } catch (UncheckedIOException e) {
+            return new Handling(handling.result(), handling.replayed(),
+                    handling.note() + " (result not journaled: " + e.getMessage() + ")");
         }
     }
 
@@ -143,6 +195,13 @@ public final class CommandExecutor {
         String refusal = refusal(command, started);
         if (refusal != null) {
             return new Handling(result(command, Outcome.REJECTED, refusal, started), false, refusal);
+        }
+        try {
+            // Durable before the hypervisor is touched: a redelivery after a crash from here on is never re-run.
+            journal.started(command, started);
+        } catch (UncheckedIOException e) {
+            String error = "not executed: " + e.getMessage();
+            return new Handling(result(command, Outcome.FAILED, error, started), false, error);
         }
         attribution.expect(command);
         try {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -76,6 +77,10 @@ class RealLibvirtdIT {
         }
     }
 
+    /** The agents' command journals (not /var/lib/kvmha-agent of the machine running the tests). */
+    @TempDir
+    Path stateDir;
+
     @AfterEach
     void stopAgents() {
         agents.forEach(ConfigurableApplicationContext::close);
@@ -84,7 +89,7 @@ class RealLibvirtdIT {
     private ConfigurableApplicationContext agent(String brokers, String host, String... extra) {
         List<String> args = new ArrayList<>(List.of("--kvmha.agent.host-id=" + host, "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + brokers, "--kvmha.agent.libvirt-uri=" + testbed.uri(host),
-                "--kvmha.agent.metrics-interval=1s"));
+                "--kvmha.agent.metrics-interval=1s", "--kvmha.agent.state-dir=" + stateDir));
         args.addAll(List.of(extra));
         // Counts real starts, to prove a redelivered command does not start the domain twice.
         ConfigurableApplicationContext context = TestAgents.start(args, starts);
