@@ -242,6 +242,17 @@ class TestbedScenariosIT {
 
     @Test
     @Order(7)
+    void aSeededFaultScheduleBreaksNoInvariant() throws Exception {
+        // The small sibling of bench/run fault-soak on the real testbed (bench/run testbed-faults runs more seeds).
+        FaultSchedule schedule = FaultSchedule.generate(3, testbed.hostIds());
+        FaultScheduleRun.Outcome outcome = new FaultScheduleRun(testbed, plane, sampler, vms).run(schedule);
+        System.out.printf("SCENARIO fault schedule %s: %d violations, settled %.1f s after the faults were undone%n",
+                schedule, outcome.violations().size(), outcome.settledAfter().toMillis() / 1000.0);
+        assertThat(outcome.violations()).as("invariants broken by " + schedule).isEmpty();
+    }
+
+    @Test
+    @Order(8)
     void theBmcPasswordAppearsInNoLogMetricOrEvent() throws Exception {
         String password = testbed.bmcPassword();
         String basicAuth = java.util.Base64.getEncoder().encodeToString(

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * Schedules that break an invariant because of a product bug the soak found (not a checker or simulation artefact).
- * Each is pinned (the cluster of its seed, the faults written out), so a later change of the schedule generator does
- * not lose it. Disabled so the module stays green; enable a test once its bug is fixed: it must then pass. The
- * generator seeds that hit the same bug are named in each reason: {@code bench/fault-soak/run --seed N}.
+ * Schedules that broke an invariant because of a product bug the soak found, now fixed: regression tests. Each is
+ * pinned (the cluster of its seed, the faults written out), so a later change of the schedule generator does not
+ * lose it. The generator seeds that hit the same bug are named in each comment: {@code bench/fault-soak/run --seed N}.
  */
-class KnownProductBugsTest {
+class FoundBugsRegressionTest {
 
     private static Duration ms(long millis) {
         return Duration.ofMillis(millis);
@@ -26,9 +24,7 @@ class KnownProductBugsTest {
     }
 
     @Test
-    @Disabled("product bug: a VM of failed host A was planned onto host B, which failed before the start reached it; B's "
-            + "incident restarted the VM elsewhere; when B came back the stale start was REJECTED and A's incident had it "
-            + "re-placed and started again: the VM runs on two hosts. Seeds 356, 372, 546, 703, 1052, 1125, 1194")
+    // Fixed; was: a VM of failed host A was planned onto host B, which failed before the start reached it; B's incident restarted the VM elsewhere; when B came back the stale start was REJECTED and A's incident had it re-placed and started again: the VM runs on two hosts. Seeds 356, 372, 546, 703, 1052, 1125, 1194
     void bug_cascadingFailure_olderIncidentRestartsVmAlreadyRecoveredByNewerIncident() {
         holds(356,
                 new Fault(Fault.Kind.AGENT_CRASH, ms(2574), ms(6190), List.of("h03"), null, 0),
@@ -36,9 +32,7 @@ class KnownProductBugsTest {
     }
 
     @Test
-    @Disabled("product bug: a failover instance that starts while a host is dead (or cut off) never judges it: hosts "
-            + "not heard since start-up are never declared down. Its HA VMs stay off (lost with the power, or "
-            + "self-fenced), no alert. Seeds 219, 635, 851, 994, 1028, 1079")
+    // Fixed; was: a failover instance that starts while a host is dead (or cut off) never judges it: hosts not heard since start-up are never declared down. Its HA VMs stay off (lost with the power, or self-fenced), no alert. Seeds 219, 635, 851, 994, 1028, 1079
     void bug_failoverRestart_hostDeadSinceStartupNeverDeclaredDown() {
         holds(155,
                 new Fault(Fault.Kind.FAILOVER_CRASH, ms(14300), ms(7000), List.of(), null, 0),
@@ -46,9 +40,7 @@ class KnownProductBugsTest {
     }
 
     @Test
-    @Disabled("product bug: a host that lost power comes back and heartbeats before the self-fence deadline (BMC "
-            + "unreachable): the incident is ABORTED, but its HA VMs died with the power and are never restarted; no "
-            + "alert. Seeds 248, 865")
+    // Fixed; was: a host that lost power comes back and heartbeats before the self-fence deadline (BMC unreachable): the incident is ABORTED, but its HA VMs died with the power and are never restarted; no alert. Seeds 248, 865
     void bug_hostRebootAbortsIncident_haVmsLeftShutOff() {
         holds(248,
                 new Fault(Fault.Kind.BMC_TIMEOUT, ms(0), null, List.of("h03"), null, 0),
@@ -56,24 +48,33 @@ class KnownProductBugsTest {
     }
 
     @Test
-    @Disabled("product bug: two broker restarts back to back (no acknowledged heartbeat for > 10 s) make every agent "
-            + "self-fence: all HA VMs of the cluster are destroyed and nothing restarts them; the guard alert is "
-            + "RESOLVED. Seeds 401, 880")
+    // Fixed; was: two broker restarts back to back (no acknowledged heartbeat for > 10 s) make every agent self-fence: all HA VMs of the cluster are destroyed and nothing restarts them; the guard alert is RESOLVED. Seeds 401, 880
     void bug_brokerOutageLongerThanSelfFenceTimeout_everyHaVmDestroyedForGood() {
         holds(880,
                 new Fault(Fault.Kind.BROKER_RESTART, ms(14795), ms(2416), List.of(), null, 0),
                 new Fault(Fault.Kind.BROKER_RESTART, ms(16998), ms(7510), List.of(), null, 0));
     }
 
+    /**
+     * Fixed: the agent journals every command on disk before it acts ({@code FileCommandJournal}); the start executed
+     * during the broker outage (result unpublished, offset uncommitted) is answered from the journal after the power
+     * loss instead of being executed a second time.
+     */
     @Test
-    @Disabled("product bug: the agent's result cache is in memory only: a start executed during a broker outage, its "
-            + "result unpublished and its offset uncommitted, is delivered again after the host's power loss and "
-            + "executed a second time (here harmless, the VM had died with the power; with a VM moved meanwhile only "
-            + "the placement check stands between this and a double start)")
     void bug_agentRestart_redeliveredCommandExecutedTwice() {
         holds(852,
                 new Fault(Fault.Kind.SLOW_HOST, ms(15400), ms(7600), List.of("h06"), null, 0),
                 new Fault(Fault.Kind.BROKER_RESTART, ms(18200), ms(6600), List.of(), null, 0),
                 new Fault(Fault.Kind.POWER_LOSS, ms(19600), null, List.of("h03"), null, 0));
+    }
+
+    // Fixed; was: a host back from a partition still reports self-fenced for one timeout after it restarted its HA
+    // VMs (casualty restarts); its agent then crashed and the failover took the stale claim as fencing: the VMs ran
+    // twice. The claim is now believed only when the same heartbeat shows no HA VM running. Seed 141.
+    @Test
+    void bug_staleSelfFenceClaim_afterCasualtyRestarts() {
+        holds(141,
+                new Fault(Fault.Kind.PARTITION, ms(3100), ms(12700), List.of("h04", "h03"), null, 0),
+                new Fault(Fault.Kind.AGENT_CRASH, ms(26000), ms(5300), List.of("h03"), null, 0));
     }
 }

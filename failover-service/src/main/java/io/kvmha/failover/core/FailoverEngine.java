@@ -68,7 +68,11 @@ public final class FailoverEngine {
      * Hosts back ONLINE after a silence (or an aborted incident), since when: their HA VMs that are not running are
      * casualties of the outage (power lost, self-fenced) and are started again on them, once the agent lists all.
      */
-    private final Map<String, Instant> casualtiesDue = new HashMap<>();
+    private final Map<String, HostReturn> casualtiesDue = new HashMap<>();
+
+    /** A host's return: when, and the generation of every VM placed on it then (later placements are not casualties). */
+    private record HostReturn(Instant at, Map<String, Long> placedThen) {
+    }
     /** How long after a return casualties are looked for: a VM stopped later is not the outage's doing. */
     static final Duration CASUALTY_WINDOW = Duration.ofMinutes(2);
     /** Casualty starts issued per host and VM, and when: one per {@link #REJOIN_RETRY}. */
@@ -137,7 +141,7 @@ public final class FailoverEngine {
             if (transition.from() == HostState.DOWN) {
                 actions.add(recovery.hostReturned(transition));
             }
-            casualtiesDue.put(host, now);
+            casualtiesDue.put(host, returned(host, now));
             return actions.build();
         }
         if (before == null) {
@@ -179,43 +183,62 @@ public final class FailoverEngine {
     }
 
     /**
-     * A host back after a silence: every HA VM placed on it that its complete domain list shows not running (or
-     * not defined) died with the outage (power lost and back before fencing, self-fenced during a broker outage)
-     * and is started there again, once per {@link #REJOIN_RETRY}, within {@link #CASUALTY_WINDOW} of the return.
-     * The agent refuses the start if the placement moved on meanwhile.
+     * A host back after a silence: every HA VM placed on it at its return (and not placed anew since) that its
+     * complete domain list shows defined and stopped died with the outage (power lost and back before fencing,
+     * self-fenced during a broker outage) and is started there again, once per {@link #REJOIN_RETRY}, within
+     * {@link #CASUALTY_WINDOW} of the return, unless another host shows it running. The agent also refuses the
+     * start if the placement moved on meanwhile.
      */
     private Actions restartCasualties(HostHeartbeat heartbeat, Instant now) {
         String host = heartbeat.hostId();
-        Instant back = casualtiesDue.get(host);
+        HostReturn back = casualtiesDue.get(host);
         if (back == null) {
             return Actions.NONE;
         }
-        if (now.isAfter(back.plus(CASUALTY_WINDOW))) {
+        if (now.isAfter(back.at().plus(CASUALTY_WINDOW))) {
             casualtiesDue.remove(host);
             casualtyIssued.remove(host);
             return Actions.NONE;
         }
         if (!Boolean.TRUE.equals(heartbeat.domainsComplete())) {
-            return Actions.NONE; // Not everything listed yet: an absent domain may just not be listed.
+            return Actions.NONE; // Not everything listed yet.
         }
-        Map<String, DomainState> listed = new HashMap<>();
-        heartbeat.domains().forEach(d -> listed.put(d.vmId(), d.state()));
         Actions.Builder actions = Actions.builder();
-        for (Placement placement : placements.onHost(host)) {
-            VmSpec spec = specs.get(placement.vmId());
-            DomainState state = listed.get(placement.vmId());
-            if (spec == null || !spec.haPolicy().isProtected() || (state != null && state.isActive())
-                    || !due(casualtyIssued, host, placement.vmId(), now)) {
+        for (HostHeartbeat.DomainStatus domain : heartbeat.domains()) {
+            // Only a definition that is there and stopped, of a VM placed here before the return and not since
+            // (a new VM or a migration's target may simply not be listed or running yet), and running nowhere else.
+            Long then = back.placedThen().get(domain.vmId());
+            Placement placement = placements.get(domain.vmId()).orElse(null);
+            VmSpec spec = specs.get(domain.vmId());
+            if (then == null || placement == null || placement.generation() != then || !placement.hostId().equals(host)
+                    || domain.state().isActive() || spec == null || !spec.haPolicy().isProtected()
+                    || runningElsewhere(domain.vmId(), host) || !due(casualtyIssued, host, domain.vmId(), now)) {
                 continue;
             }
-            HostCommand.Action action = state == null ? HostCommand.Action.DEFINE_AND_START : HostCommand.Action.START;
-            HostCommand start = new HostCommand(ids.get(), host, placement.vmId(), action, spec, placement.generation(),
-                    null, policy.issuedBy(), now, now.plus(policy.commandDeadline()));
-            actions.publish(start).note(OperatorNote.warn("host=" + host + " vm=" + placement.vmId() + " command="
-                    + start.commandId() + " HA VM " + (state == null ? "not defined" : state) + " after the host's "
-                    + "return; " + action + " on its host"));
+            HostCommand start = new HostCommand(ids.get(), host, domain.vmId(), HostCommand.Action.START, spec,
+                    placement.generation(), null, policy.issuedBy(), now, now.plus(policy.commandDeadline()));
+            actions.publish(start).note(OperatorNote.warn("host=" + host + " vm=" + domain.vmId() + " command="
+                    + start.commandId() + " HA VM " + domain.state() + " after the host's return (died with its outage); "
+                    + "START on its host"));
         }
         return actions.build();
+    }
+
+    private HostReturn returned(String host, Instant now) {
+        Map<String, Long> placed = new HashMap<>();
+        placements.onHost(host).forEach(p -> placed.put(p.vmId(), p.generation()));
+        return new HostReturn(now, placed);
+    }
+
+    /** Whether another host's latest heartbeat shows the VM active. */
+    private boolean runningElsewhere(String vmId, String host) {
+        for (HostHeartbeat other : lastHeartbeats.values()) {
+            if (!other.hostId().equals(host) && other.domains().stream()
+                    .anyMatch(d -> d.vmId().equals(vmId) && d.state().isActive())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The heartbeat's domains of VMs now placed on another host. */
@@ -254,7 +277,7 @@ public final class FailoverEngine {
             // No BMC could power it off and it is heartbeating without having self-fenced: it is alive.
             String why = "heartbeat seq " + heartbeat.sequence() + " received, agent not self-fenced, before the self-fence deadline";
             HealthTransition online = health.move(host, HostState.ONLINE, List.of(why), now);
-            casualtiesDue.put(host, now);
+            casualtiesDue.put(host, returned(host, now));
             return Actions.builder().publish(healthChange(online, incident.get().incidentId()))
                     .add(recovery.aborted(host, why)).build();
         }
