@@ -172,6 +172,9 @@ public record FailoverProperties(
      * @param pollInterval     power-state poll interval (default 100 ms)
      * @param ipmitool         the ipmitool executable (default {@code ipmitool} on the PATH)
      * @param hosts            per host id: its BMC(s); a host not listed has no BMC ("none": self-fence fallback only)
+     * @param probeInterval    every BMC's power state is read this often (default 60 s; and once at start-up): a dead
+     *                         BMC shows in {@code kvmha_failover_bmc_reachable} before it is needed, and the fencing
+     *                         path stays warm
      */
     public record Fencing(
             @DefaultValue("10s") @DurationMin(millis = 1) Duration selfFenceTimeout,
@@ -183,10 +186,12 @@ public record FailoverProperties(
             @DefaultValue("4s") @DurationMin(millis = 1) Duration powerOffTimeout,
             @DefaultValue("100ms") @DurationMin(millis = 1) Duration pollInterval,
             @DefaultValue("ipmitool") @NotBlank String ipmitool,
-            Map<String, @Valid HostFencing> hosts) {
+            Map<String, @Valid HostFencing> hosts,
+            @DefaultValue("60s") @DurationMin(seconds = 1) Duration probeInterval) {
 
         static final Fencing DEFAULTS = new Fencing(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5), 2,
-                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofMillis(100), "ipmitool", Map.of());
+                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofMillis(100), "ipmitool", Map.of(),
+                Duration.ofSeconds(60));
 
         public Fencing {
             hosts = hosts == null ? Map.of() : Map.copyOf(hosts);

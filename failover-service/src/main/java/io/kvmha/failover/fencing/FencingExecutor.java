@@ -31,6 +31,10 @@ public class FencingExecutor implements DisposableBean {
     private final MeterRegistry registry;
     private final ExecutorService chains = Executors.newCachedThreadPool(daemon("failover-fencing"));
     private final ExecutorService attempts = Executors.newCachedThreadPool(daemon("failover-fence-attempt"));
+    private final java.util.concurrent.ScheduledExecutorService probes =
+            Executors.newSingleThreadScheduledExecutor(daemon("failover-bmc-probe"));
+    /** Per host and driver: 1 when the BMC answered its last probe, 0 when not. */
+    private final java.util.Map<String, AtomicInteger> reachable = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FencingExecutor(FencingDrivers drivers, FailoverProperties properties, MeterRegistry registry) {
         this.drivers = drivers;
@@ -38,24 +42,46 @@ public class FencingExecutor implements DisposableBean {
         this.registry = registry;
     }
 
-    /** Probes every configured BMC once, in the background: a dead BMC is reported before it is needed. */
+    /**
+     * Probes every configured BMC at start-up and then every {@code fencing.probe-interval}, in the background: a dead
+     * BMC is reported (WARN on a change, {@code kvmha_failover_bmc_reachable{host,driver}} 0) before it is needed, and
+     * the fencing path (HTTP client, TLS, ipmitool) stays warm for the failure that does need it.
+     */
     @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     public void probeAll() {
+        long period = config.probeInterval().toMillis();
+        probes.scheduleWithFixedDelay(this::probeOnce, 0, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void probeOnce() {
         for (String host : drivers.hosts()) {
             for (FencingDriver driver : drivers.forHost(host)) {
-                chains.execute(() -> {
-                    try {
-                        String seen = driver.probe(host);
-                        if (seen.startsWith("UNREACHABLE") || seen.startsWith("answered")) {
-                            log.warn("host={} BMC {} start-up probe {}; while it does not answer, fencing this host waits for the self-fence deadline",
-                                    host, driver, seen);
-                        } else {
-                            log.info("host={} BMC {} {}", host, driver, seen);
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                try {
+                    String seen = driver.probe(host);
+                    if (seen.equals("not probed")) {
+                        continue; // A driver that cannot read the power state without acting (none today).
                     }
-                });
+                    boolean answered = !(seen.startsWith("UNREACHABLE") || seen.startsWith("answered"));
+                    AtomicInteger gauge = reachable.computeIfAbsent(host + "|" + driver.name(), key -> {
+                        AtomicInteger value = new AtomicInteger(-1);
+                        io.micrometer.core.instrument.Gauge.builder("kvmha.failover.bmc.reachable", value, AtomicInteger::get)
+                                .description("1 when the host's BMC answered its last probe, 0 when not")
+                                .tag("host", host).tag("driver", driver.name()).register(registry);
+                        return value;
+                    });
+                    int previous = gauge.getAndSet(answered ? 1 : 0);
+                    if (!answered && previous != 0) {
+                        log.warn("host={} BMC {} probe {}; while it does not answer, fencing this host waits for the self-fence deadline",
+                                host, driver, seen);
+                    } else if (answered && previous != 1) {
+                        log.info("host={} BMC {} {}", host, driver, seen);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("host={} BMC {} probe failed: {}", host, driver, e.toString());
+                }
             }
         }
     }
@@ -90,6 +116,7 @@ public class FencingExecutor implements DisposableBean {
     public void destroy() {
         chains.shutdownNow();
         attempts.shutdownNow();
+        probes.shutdownNow();
     }
 
     private static ThreadFactory daemon(String name) {
