@@ -74,6 +74,19 @@ public final class FaultScheduleRun {
         }
         Instant undone = Instant.now();
         List<String> violations = new ArrayList<>(errors);
+        // A host the BMC powered off stays off (that is fencing): an operator powers it on again, as here.
+        try {
+            await("fenced hosts settle").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> plane.hostStates().values().stream().noneMatch(st -> st.equals("FENCING") || st.equals("DOWN")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // The settle check below reports it.
+        }
+        plane.hostStates().forEach((host, state) -> {
+            if (state.equals("FENCED")) {
+                System.out.printf("%s %s FENCED after the faults: powered on, as an operator would%n", Instant.now(), host);
+                quietly(() -> testbed.powerOn(host));
+            }
+        });
         try {
             await("the cluster settles: every host ONLINE, every VM on one host or explained").atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()

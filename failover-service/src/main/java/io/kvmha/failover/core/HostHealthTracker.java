@@ -26,6 +26,8 @@ public final class HostHealthTracker {
     static final int HISTORY = 200;
     /** States the detector's verdicts move; the others are driven by fencing, rejoin and operators. */
     private static final Set<HostState> JUDGED = EnumSet.of(HostState.ONLINE, HostState.SUSPECT);
+    /** Hosts whose failure is handled (power confirmed off): their silence is no evidence of a mass failure now. */
+    private static final Set<HostState> HANDLED = EnumSet.of(HostState.FENCED, HostState.RECOVERING);
 
     private final FailureDetector detector;
     private final MassFailureGuard guard;
@@ -90,7 +92,8 @@ public final class HostHealthTracker {
     /** Judges every host as of {@code now}; returns the transitions taken and any guard change. */
     public Evaluation evaluate(Instant now) {
         List<Verdict> verdicts = detector.evaluate(now).stream()
-                .filter(v -> hosts.containsKey(v.hostId()) && hosts.get(v.hostId()).state() != HostState.MAINTENANCE)
+                .filter(v -> hosts.containsKey(v.hostId()) && hosts.get(v.hostId()).state() != HostState.MAINTENANCE
+                        && !HANDLED.contains(hosts.get(v.hostId()).state()))
                 .toList();
         MassFailureGuard.Check check = guard.check(verdicts, now);
         List<HealthTransition> transitions = new ArrayList<>();

@@ -236,6 +236,20 @@ class FailoverEngineTest {
     }
 
     @Test
+    void aHostFencedEarlierDoesNotMakeTheNextFailureAMassFailure() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        run(5000);
+        run(3000, "h3");
+        engine.onFenceOutcome(outcome(FenceOutcome.Result.POWERED_OFF, "off"));
+        assertThat(engine.hosts().get("h3").state()).isEqualTo(HostState.FENCED);
+        all = Actions.NONE;
+        run(3000, "h3", "h2"); // a second, separate failure while h3 is still off
+        assertThat(engine.guardStatus().engaged()).isFalse();
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h2");
+    }
+
+    @Test
     void aHostThatWasOnlySlowHasNothingRestarted() {
         engine.onSpec("vm-a", Fixtures.spec("vm-a", io.kvmha.contracts.event.Tier.GOLD));
         engine.onPlacement("vm-a", Fixtures.placement("vm-a", "h1", 2));
