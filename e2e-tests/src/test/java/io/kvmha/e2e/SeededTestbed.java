@@ -26,7 +26,13 @@ public final class SeededTestbed implements AutoCloseable {
                 .until(() -> plane.hostStates().values().stream().filter("ONLINE"::equals).count() == 3);
         List<String> tiers = List.of("GOLD", "SILVER", "BRONZE");
         for (int i = 0; i < vmCount; i++) {
-            vms.add(plane.createVm("bench-" + i, tiers.get(i % 3), 64, List.of()));
+            String name = "bench-" + i;
+            String tier = tiers.get(i % 3);
+            // A host briefly SUSPECT while the cluster warms up makes the N+1 reserve check refuse (409): ask again.
+            ControlPlane.Vm[] created = new ControlPlane.Vm[1];
+            await("create " + name).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> (created[0] = plane.createVm(name, tier, 64, List.of())) != null);
+            vms.add(created[0]);
         }
         await("every VM running").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> vms.stream().allMatch(vm -> sampler.hostsRunning(vm.vmId()).size() == 1));
