@@ -26,7 +26,7 @@ class FailoverApplicationIT {
             assertThat(properties.downAfter()).isEqualTo(Duration.ofMillis(1800));
             assertThat(properties.suspectAfter()).isEqualTo(Duration.ofSeconds(1));
             assertThat(properties.tickInterval()).isEqualTo(Duration.ofMillis(50));
-            assertThat(properties.maxConcurrentStarts()).isEqualTo(8);
+            assertThat(properties.maxConcurrentStarts()).isEqualTo(32);
             assertThat(properties.commandDeadline()).isEqualTo(Duration.ofSeconds(60));
         } finally {
             broker.destroy();

@@ -29,7 +29,7 @@ import org.springframework.validation.annotation.Validated;
  *                            earlier, ~1.55 s, on a regular heartbeat stream); heartbeats sent longer ago than
  *                            this are ignored as stale
  * @param tickInterval        how often the failure detector is evaluated (default 100 ms)
- * @param maxConcurrentStarts start commands in flight across the cluster (default 8)
+ * @param maxConcurrentStarts start commands in flight across the cluster (default 32)
  * @param maxStartsPerHost    start commands in flight per target host (default 4)
  * @param commandDeadline     validity of an issued command (default 60 s)
  * @param detector            {@code phi-accrual} (default: adaptive, suspectAfter/downAfter are ceilings) or {@code fixed}
@@ -57,7 +57,7 @@ public record FailoverProperties(
         @DefaultValue("1s") @DurationMin(millis = 1) Duration suspectAfter,
         @DefaultValue("1800ms") @DurationMin(millis = 2) Duration downAfter,
         @DefaultValue("50ms") @DurationMin(millis = 1) Duration tickInterval,
-        @DefaultValue("8") @Min(1) int maxConcurrentStarts,
+        @DefaultValue("32") @Min(1) int maxConcurrentStarts,
         @DefaultValue("60s") @DurationMin(seconds = 1) Duration commandDeadline,
         @DefaultValue("4") @Min(1) int maxStartsPerHost,
         @DefaultValue("phi-accrual") @NotNull Detector detector,

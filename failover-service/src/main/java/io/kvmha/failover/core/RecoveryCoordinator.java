@@ -553,13 +553,11 @@ public final class RecoveryCoordinator {
             Incident chosenIncident = null;
             Incident.VmProgress chosen = null;
             for (Incident incident : open.stream().sorted(Comparator.comparing(Incident::detectedAt)).toList()) {
-                boolean waitedEnough = policy.tierWait().isZero() || incident.planReceivedAt() != null
-                        && !now.isBefore(incident.planReceivedAt().plus(policy.tierWait()));
                 for (Incident.VmProgress vm : incident.waiting()) {
                     if (perHost.getOrDefault(vm.toHost, 0L) >= policy.maxStartsPerHost()) {
                         continue;
                     }
-                    if (rank(vm) > barrier && !waitedEnough) {
+                    if (rank(vm) > barrier) {
                         break; // Better tiers first, cluster-wide; plan order is tier order, so the rest waits too.
                     }
                     if (chosen == null || rank(vm) < rank(chosen)) {
@@ -580,9 +578,10 @@ public final class RecoveryCoordinator {
     }
 
     /**
-     * The worst tier rank that may start now: the best tier still waiting or starting in any incident; the best
-     * (gold) while an incident detected within the tier wait has no plan yet. (Hosts in doubt are added by the
-     * caller, once per round.) With a zero tier wait, no barrier.
+     * The worst tier rank that may start now: the best tier still waiting in any incident, or starting there for less
+     * than the tier wait (a start that hangs longer stops holding the others back); the best (gold) while an incident
+     * detected within the tier wait has no plan yet. (Hosts in doubt are added by the caller, once per round.) With a
+     * zero tier wait, no barrier. A long queue does not end the wait: a big evacuation keeps its order to the end.
      */
     private int tierBarrier(Instant now) {
         if (policy.tierWait().isZero()) {
@@ -603,7 +602,7 @@ public final class RecoveryCoordinator {
                 best = Math.min(best, rank(vm));
             }
             for (Incident.VmProgress vm : incident.vms()) {
-                if (vm.status == VmStatus.STARTING) {
+                if (vm.status == VmStatus.STARTING && now.isBefore(vm.at.plus(policy.tierWait()))) {
                     best = Math.min(best, rank(vm));
                 }
             }

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * How the coordinator recovers a failed host's VMs.
  *
- * @param maxConcurrentStarts start commands in flight across the cluster, all incidents together (default 8):
+ * @param maxConcurrentStarts start commands in flight across the cluster, all incidents together (default 32):
  *                            later VMs wait for a slot (best tier first), so a big failure does not start
  *                            everything at once
  * @param maxStartsPerHost    start commands in flight per target host (default 4), so one survivor is not
@@ -26,9 +26,9 @@ import java.util.Objects;
  * @param tierWait            tier order across the cluster: a VM's start is issued only once no VM of a better tier
  *                            waits or is starting in any incident, no incident detected within this long still lacks
  *                            its plan (its VMs may be gold), and no host that became SUSPECT within this long carries HA VMs of a
- *                            better tier; after its
- *                            plan is this old, a VM goes anyway (default 5 s; 0 = best tier first among those ready,
- *                            without waiting for starts to finish)
+ *                            better tier; a better-tier start hanging longer than this stops holding others back, a long
+ *                            queue does not (default 5 s; 0 = best tier first among those ready, without waiting for
+ *                            starts to finish)
  */
 public record RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Duration commandDeadline, String issuedBy,
                              Duration planTimeout, int planAttempts, int maxStartHosts, Duration startTimeout,
@@ -39,7 +39,7 @@ public record RecoveryPolicy(int maxConcurrentStarts, int maxStartsPerHost, Dura
     public static final String SERVICE = "failover-service";
     /** The incident's fencing field until the fencing outcome is known. */
     public static final String FENCING_PENDING = "pending";
-    public static final RecoveryPolicy DEFAULT = new RecoveryPolicy(8, 4, Duration.ofSeconds(60), SERVICE);
+    public static final RecoveryPolicy DEFAULT = new RecoveryPolicy(32, 4, Duration.ofSeconds(60), SERVICE);
 
     /** A policy with the default per-host limit. */
     public RecoveryPolicy(int maxConcurrentStarts, Duration commandDeadline, String issuedBy) {

@@ -368,4 +368,17 @@ class RecoveryCoordinatorTest {
         });
         assertThat(Fixtures.events(rejected, io.kvmha.contracts.event.Alert.class)).isEmpty();
     }
+
+    @Test
+    void aGoldStartThatHangsLongerThanTheTierWaitStopsHoldingSilverBack() {
+        EvacuationRequest a = open("h1");
+        List<HostCommand> first = commands(coordinator.planReceived(plan(a.requestId(), a.incidentId(),
+                List.of(assignTier("vm-g", Tier.GOLD, "h1", "h3"), assignTier("vm-s", Tier.SILVER, "h1", "h3")),
+                List.of())));
+        assertThat(first).extracting(HostCommand::vmId).containsExactly("vm-g");
+        clock.advance(RecoveryPolicy.DEFAULT_TIER_WAIT.minusMillis(100));
+        assertThat(commands(coordinator.tick(clock.instant()))).as("a queue or a slow start is waited for").isEmpty();
+        clock.advanceMillis(200);
+        assertThat(commands(coordinator.tick(clock.instant()))).extracting(HostCommand::vmId).containsExactly("vm-s");
+    }
 }
