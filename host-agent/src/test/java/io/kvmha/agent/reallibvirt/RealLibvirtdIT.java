@@ -236,7 +236,15 @@ class RealLibvirtdIT {
             // Outage, as the agent sees it: libvirtd back, the agent still waiting to retry; a VM is stopped
             // by a direct libvirt call meanwhile, so the agent's connection never hears of it.
             testbed.startLibvirtd("h1");
-            testbed.virsh("h1", "destroy", b.vmId());
+            try {
+                testbed.virsh("h1", "destroy", b.vmId());
+            } catch (IllegalStateException e) {
+                // libvirtd may have lost the guest over its own restart (its QEMU gone): stopped behind the agent's
+                // back all the same, which is what this test is about.
+                if (!String.valueOf(e.getMessage()).contains("domain is not running")) {
+                    throw e;
+                }
+            }
             System.out.println(TAG + " killed libvirtd, restarted it and destroyed " + b.name() + " behind the agent's back");
 
             await().atMost(Duration.ofSeconds(20)).until(() -> events(tap, b.vmId(), Kind.STOPPED).size() == 1);
