@@ -77,4 +77,14 @@ class FoundBugsRegressionTest {
                 new Fault(Fault.Kind.PARTITION, ms(3100), ms(12700), List.of("h04", "h03"), null, 0),
                 new Fault(Fault.Kind.AGENT_CRASH, ms(26000), ms(5300), List.of("h03"), null, 0));
     }
+
+    // Fixed; was: a gold VM re-placed after a failed start joined the end of its incident's waiting list, behind
+    // bronze VMs the cluster-wide tier order held back; the issuing loop stopped at the first held VM, so neither ever
+    // started (found in the review of this session's change, seed 86).
+    @Test
+    void bug_rePlacedGoldVmBehindHeldBronze_neverStarted() {
+        holds(86,
+                new Fault(Fault.Kind.LIBVIRTD_CRASH, ms(15500), ms(15900), List.of("h03"), null, 0),
+                new Fault(Fault.Kind.AGENT_CRASH, ms(23400), ms(7200), List.of("h06"), null, 0));
+    }
 }

@@ -558,7 +558,9 @@ public final class RecoveryCoordinator {
                         continue;
                     }
                     if (rank(vm) > barrier) {
-                        break; // Better tiers first, cluster-wide; plan order is tier order, so the rest waits too.
+                        // Better tiers first, cluster-wide. Not a break: a VM re-placed after a failed start joins the
+                        // end of the waiting list, behind worse tiers (fault-soak seed 86: a gold VM stuck forever).
+                        continue;
                     }
                     if (chosen == null || rank(vm) < rank(chosen)) {
                         chosen = vm;
