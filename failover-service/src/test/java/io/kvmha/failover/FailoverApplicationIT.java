@@ -23,7 +23,7 @@ class FailoverApplicationIT {
             assertThat(env.getProperty("kvmha.kafka.source")).isEqualTo("/kvmha/failover-service");
             assertThat(env.getProperty("local.server.port", Integer.class)).isPositive();
             FailoverProperties properties = context.getBean(FailoverProperties.class);
-            assertThat(properties.downAfter()).isEqualTo(Duration.ofMillis(1800));
+            assertThat(properties.downAfter()).isEqualTo(Duration.ofMillis(1600));
             assertThat(properties.suspectAfter()).isEqualTo(Duration.ofSeconds(1));
             assertThat(properties.tickInterval()).isEqualTo(Duration.ofMillis(50));
             assertThat(properties.maxConcurrentStarts()).isEqualTo(32);

@@ -36,8 +36,8 @@ final class SimFailover {
 
     static final Duration TICK = Duration.ofMillis(50);
     /** The service's defaults (failover-service.yml / FailoverProperties). */
-    static final DetectionThresholds THRESHOLDS = new DetectionThresholds(Duration.ofSeconds(1), Duration.ofMillis(1800));
-    static final PhiThresholds PHI = new PhiThresholds(3, 8, 100, Duration.ofMillis(100), Duration.ofMillis(500),
+    static final DetectionThresholds THRESHOLDS = new DetectionThresholds(Duration.ofSeconds(1), Duration.ofMillis(1600));
+    static final PhiThresholds PHI = new PhiThresholds(3, 8, 100, Duration.ofMillis(100), Duration.ofMillis(400),
             Duration.ofMillis(500));
     static final RecoveryPolicy RECOVERY = new RecoveryPolicy(8, 4, Duration.ofSeconds(60), RecoveryPolicy.SERVICE,
             Duration.ofSeconds(10), 3, 3, Duration.ofSeconds(90), Duration.ofSeconds(5));

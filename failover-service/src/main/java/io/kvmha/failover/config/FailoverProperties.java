@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the failover service ({@code kvmha.failover.*}).
  *
  * @param suspectAfter        heartbeat silence after which a host is SUSPECT at the latest (default 1 s); below downAfter
- * @param downAfter           heartbeat silence after which a host is DOWN at the latest (default 1.8 s: phi decides
+ * @param downAfter           heartbeat silence after which a host is DOWN at the latest (default 1.6 s: phi decides
  *                            earlier, ~1.55 s, on a regular heartbeat stream); heartbeats sent longer ago than
  *                            this are ignored as stale
  * @param tickInterval        how often the failure detector is evaluated (default 100 ms)
@@ -55,7 +55,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "kvmha.failover")
 public record FailoverProperties(
         @DefaultValue("1s") @DurationMin(millis = 1) Duration suspectAfter,
-        @DefaultValue("1800ms") @DurationMin(millis = 2) Duration downAfter,
+        @DefaultValue("1600ms") @DurationMin(millis = 2) Duration downAfter,
         @DefaultValue("50ms") @DurationMin(millis = 1) Duration tickInterval,
         @DefaultValue("32") @Min(1) int maxConcurrentStarts,
         @DefaultValue("60s") @DurationMin(seconds = 1) Duration commandDeadline,
@@ -116,7 +116,7 @@ public record FailoverProperties(
      * @param downPhi          phi at which a host is DOWN (default 8)
      * @param windowSize       inter-arrival times remembered per host (default 100)
      * @param minStdDev        floor of the learned standard deviation (default 100 ms)
-     * @param acceptablePause  pause added to the mean interval at no cost (default 500 ms)
+     * @param acceptablePause  pause added to the mean interval at no cost (default 400 ms)
      * @param expectedInterval the agents' heartbeat interval, assumed until learned (default 500 ms)
      */
     public record Phi(
@@ -124,7 +124,7 @@ public record FailoverProperties(
             @DefaultValue("8") @DecimalMin("0.2") double downPhi,
             @DefaultValue("100") @Min(2) int windowSize,
             @DefaultValue("100ms") @DurationMin(millis = 1) Duration minStdDev,
-            @DefaultValue("500ms") @NotNull Duration acceptablePause,
+            @DefaultValue("400ms") @NotNull Duration acceptablePause,
             @DefaultValue("500ms") @DurationMin(millis = 1) Duration expectedInterval) {
 
         static final Phi DEFAULTS = new Phi(3, 8, 100, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(500));
@@ -138,10 +138,10 @@ public record FailoverProperties(
      * @param maxSilentShare share of hosts that may go silent within the window before nothing is fenced (default 0.3)
      * @param minSilentHosts fewest silent hosts that engage the guard (default 2): one dead host is always recovered
      * @param window         how recent a silence counts (default 60 s)
-     * @param hold           a host judged dead stays SUSPECT this long before it is declared DOWN (default 300 ms), so
+     * @param hold           a host judged dead stays SUSPECT this long before it is declared DOWN (default 100 ms), so
      *                       hosts failing a moment apart are judged together; adds this much to every recovery
      *                       (0 turns it off)
-     * @param lateAfter      silence that makes a host late (default 700 ms): a held host waits (up to 4 holds) while
+     * @param lateAfter      silence that makes a host late (default 700 ms): a held host waits (up to hold + late-after) while
      *                       counting the late hosts would engage the guard
      * @param quietPeriod    the guard disengages only after its condition has been false this long (default 10 s)
      */
@@ -149,7 +149,7 @@ public record FailoverProperties(
             @DefaultValue("0.3") @DecimalMin("0.01") @DecimalMax("0.99") double maxSilentShare,
             @DefaultValue("2") @Min(1) int minSilentHosts,
             @DefaultValue("60s") @DurationMin(seconds = 1) Duration window,
-            @DefaultValue("300ms") @NotNull @DurationMin(millis = 0) Duration hold,
+            @DefaultValue("100ms") @NotNull @DurationMin(millis = 0) Duration hold,
             @DefaultValue("700ms") @NotNull @DurationMin(millis = 1) Duration lateAfter,
             @DefaultValue("10s") @NotNull @DurationMin(millis = 0) Duration quietPeriod) {
 

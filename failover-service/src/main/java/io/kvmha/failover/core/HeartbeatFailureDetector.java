@@ -41,10 +41,9 @@ public final class HeartbeatFailureDetector implements FailureDetector {
             Liveness liveness = silence.compareTo(thresholds.downAfter()) > 0 ? Liveness.DEAD
                     : silence.compareTo(thresholds.suspectAfter()) > 0 ? Liveness.SUSPECT
                     : Liveness.ALIVE;
-            String evidence = liveness == Liveness.ALIVE
+            verdicts.add(new Verdict(last.hostId(), liveness, last, silence, () -> liveness == Liveness.ALIVE
                     ? "heartbeat " + seconds(silence) + " ago (" + last.describe() + ")"
-                    : "no heartbeat for " + seconds(silence) + " (last " + last.describe() + ")";
-            verdicts.add(new Verdict(last.hostId(), liveness, last, silence, evidence));
+                    : "no heartbeat for " + seconds(silence) + " (last " + last.describe() + ")"));
         }
         return verdicts;
     }

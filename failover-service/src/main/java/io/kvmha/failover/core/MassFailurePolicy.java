@@ -13,12 +13,12 @@ import java.util.Objects;
  * @param window         a host counts as newly silent while its silence is shorter than this (default 60 s);
  *                       older failures were already handled. Once the guard is engaged, every silent host counts
  *                       whatever its age, so a partition longer than the window does not end the episode
- * @param hold           a host judged dead stays SUSPECT this long before it is declared DOWN (default 300 ms), so
+ * @param hold           a host judged dead stays SUSPECT this long before it is declared DOWN (default 100 ms), so
  *                       hosts that fail together a moment apart are judged together. Costs this much recovery time
  *                       on every failure; zero turns it off (and the late extension with it)
  * @param lateAfter      a host silent this long (default 700 ms: a heartbeat interval and its jitter) is late: not yet
  *                       suspect, but when counting the late hosts with the silent ones would engage the guard, a
- *                       held host keeps waiting (at most 4 holds) until they are suspect or heard. Without it, the
+ *                       held host keeps waiting (at most hold + lateAfter in all) until they are suspect or heard. Without it, the
  *                       first of two hosts dying a moment apart is fenced before the second is even suspect
  * @param quietPeriod    unless every host of the episode has been heard again, the guard disengages only after its
  *                       condition has been false this long (default 10 s), so a healing partition whose hosts come
@@ -27,7 +27,7 @@ import java.util.Objects;
 public record MassFailurePolicy(double maxSilentShare, int minSilentHosts, Duration window, Duration hold,
         Duration lateAfter, Duration quietPeriod) {
 
-    public static final Duration DEFAULT_HOLD = Duration.ofMillis(300);
+    public static final Duration DEFAULT_HOLD = Duration.ofMillis(100);
     public static final Duration DEFAULT_LATE_AFTER = Duration.ofMillis(700);
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(10);
 
@@ -66,8 +66,11 @@ public record MassFailurePolicy(double maxSilentShare, int minSilentHosts, Durat
         return silent >= minSilentHosts && silent > maxSilentShare * judged;
     }
 
-    /** The longest a dead host is held while late hosts are awaited. */
+    /**
+     * The longest a dead host is held while late hosts are awaited: a host silent for lateAfter is SUSPECT (by the
+     * 1 s suspect ceiling) or heard within about another lateAfter.
+     */
     Duration maxHold() {
-        return hold.multipliedBy(4);
+        return hold.plus(lateAfter);
     }
 }

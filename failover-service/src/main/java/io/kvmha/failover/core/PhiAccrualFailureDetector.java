@@ -58,17 +58,23 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
             Liveness liveness = value >= phi.downPhi() || silence.compareTo(ceilings.downAfter()) > 0 ? Liveness.DEAD
                     : value >= phi.suspectPhi() || silence.compareTo(ceilings.suspectAfter()) > 0 ? Liveness.SUSPECT
                     : Liveness.ALIVE;
-            // Beyond ~300 the probability underflows to 0 and phi is "infinite": say so instead of 1.8e308.
-            String phiText = value > 300 ? "phi > 300" : String.format(Locale.ROOT, "phi %.1f", value);
-            String stats = String.format(Locale.ROOT, "%s, mean interval %.0f ms, sd %.0f ms", phiText,
-                    stream.mean(), stream.stdDev(phi));
-            String evidence = liveness == Liveness.ALIVE
-                    ? "heartbeat " + HeartbeatFailureDetector.seconds(silence) + " ago (" + stats + ")"
-                    : "no heartbeat for " + HeartbeatFailureDetector.seconds(silence) + " (" + stats + "; last "
-                    + last.describe() + ")";
-            verdicts.add(new Verdict(last.hostId(), liveness, last, silence, evidence));
+            double mean = stream.mean();
+            double sd = stream.stdDev(phi);
+            verdicts.add(new Verdict(last.hostId(), liveness, last, silence,
+                    () -> describe(liveness, value, mean, sd, silence, last)));
         }
         return verdicts;
+    }
+
+    private static String describe(Liveness liveness, double value, double mean, double sd, Duration silence,
+                                   HeartbeatObservation last) {
+        // Beyond ~300 the probability underflows to 0 and phi is "infinite": say so instead of 1.8e308.
+        String phiText = value > 300 ? "phi > 300" : String.format(Locale.ROOT, "phi %.1f", value);
+        String stats = String.format(Locale.ROOT, "%s, mean interval %.0f ms, sd %.0f ms", phiText, mean, sd);
+        return liveness == Liveness.ALIVE
+                ? "heartbeat " + HeartbeatFailureDetector.seconds(silence) + " ago (" + stats + ")"
+                : "no heartbeat for " + HeartbeatFailureDetector.seconds(silence) + " (" + stats + "; last "
+                + last.describe() + ")";
     }
 
     @Override

@@ -11,14 +11,14 @@ import java.util.Objects;
  * @param windowSize       inter-arrival times remembered per host (default 100)
  * @param minStdDev        floor of the standard deviation (default 100 ms), so a very regular stream is
  *                         not judged on microseconds
- * @param acceptablePause  added to the mean interval (default 500 ms): a pause this long costs nothing
+ * @param acceptablePause  added to the mean interval (default 400 ms): a pause this long costs nothing
  * @param expectedInterval the agents' heartbeat interval (default 500 ms), used until intervals are learned
  */
 public record PhiThresholds(double suspectPhi, double downPhi, int windowSize, Duration minStdDev,
                             Duration acceptablePause, Duration expectedInterval) {
 
     public static final PhiThresholds DEFAULT = new PhiThresholds(3, 8, 100, Duration.ofMillis(100),
-            Duration.ofMillis(500), Duration.ofMillis(500));
+            Duration.ofMillis(400), Duration.ofMillis(500));
 
     public PhiThresholds {
         Objects.requireNonNull(minStdDev, "minStdDev");

@@ -349,11 +349,11 @@ class FailoverEngineTest {
     }
 
     @Test
-    void hostsDyingHalfASecondApartAreJudgedTogetherAndNothingIsFenced() {
+    void hostsFailingTogetherAreJudgedTogetherAndNothingIsFenced() {
         engine = engine(phi(), MassFailurePolicy.DEFAULT);
         hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
         run(5000);
-        run(1000, "h1"); // dying 0.5 s apart, their last heartbeats can be up to 1 s apart (500 ms interval)
+        run(500, "h1"); // failing at one instant, their last heartbeats can be one 500 ms interval apart
         run(10_000, "h1", "h2");
 
         assertThat(all.fences()).isEmpty();
@@ -368,7 +368,7 @@ class FailoverEngineTest {
         engine = engine(phi(), NO_HOLD);
         hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
         run(5000);
-        run(1000, "h1");
+        run(500, "h1");
         run(10_000, "h1", "h2");
 
         assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1"); // what the hold prevents
@@ -382,8 +382,8 @@ class FailoverEngineTest {
         run(4000, "h1");
         HostHealthChange down = events(all, HostHealthChange.class).stream()
                 .filter(c -> c.current() == HostState.DOWN).findFirst().orElseThrow();
-        assertThat(down.changedAt()).isEqualTo(T0.plusMillis(1000 + 2100 + 300));
-        assertThat(down.evidence()).last().asString().isEqualTo("held 300 ms by the mass-failure guard: no mass failure");
+        assertThat(down.changedAt()).isEqualTo(T0.plusMillis(1000 + 2100 + 100));
+        assertThat(down.evidence()).last().asString().isEqualTo("held 100 ms by the mass-failure guard: no mass failure");
     }
 
     @Test
@@ -391,11 +391,16 @@ class FailoverEngineTest {
         engine = engine(phi(), MassFailurePolicy.DEFAULT);
         hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
         run(5000);
-        run(1000, "h1");
-        run(900, "h1", "h2"); // h2 late (not yet suspect) when h1's 300 ms hold ends
-        assertThat(states("h1")).doesNotContain(HostState.DOWN);
-        run(3000, "h1"); // h2 heard again: no mass failure after all
+        run(500, "h1");
+        clock.advanceMillis(300); // h2's last heartbeat comes 800 ms after h1's
+        all = all.then(engine.onHeartbeat(heartbeat("h2", ++seq, clock.instant())));
+        run(900, "h1", "h2"); // h1 judged dead at 6.5 s; h2 late (silent 700 ms or more, not yet suspect)
+        assertThat(states("h1")).doesNotContain(HostState.DOWN); // held beyond its 100 ms hold
+        clock.advanceMillis(100);
+        all = all.then(engine.onHeartbeat(heartbeat("h2", ++seq, clock.instant()))); // h2 heard: no mass failure
+        all = all.then(engine.tick());
         assertThat(states("h1")).contains(HostState.DOWN);
+        run(3000, "h1");
         assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1");
         assertThat(engine.guardStatus().engaged()).isFalse();
     }
