@@ -351,7 +351,7 @@ public final class FailoverEngine {
         }
         HostHealthTracker.Evaluation evaluation = health.evaluate(now);
         Actions.Builder actions = Actions.builder();
-        evaluation.note().ifPresent(actions::note);
+        evaluation.notes().forEach(actions::note);
         switch (evaluation.guard().change()) {
             case ENGAGED -> actions.publish(FailoverAlerts.massFailure(true, evaluation.guard().why(), now, now));
             case ENDED -> actions.publish(FailoverAlerts.massFailure(false, evaluation.guard().why(), now, now));

@@ -32,4 +32,11 @@ public interface FailureDetector {
 
     /** Stops judging a host (it left the inventory). */
     void forget(String hostId);
+
+    /**
+     * Does not count {@code deafness} as silence of any host last heard at or before {@code heardBy}: this instance
+     * heard no host at all for that long (its own pause, its consumer's or the broker's), which says nothing about
+     * the hosts. Their latest heartbeats count as received that much later; no interval is learned from it.
+     */
+    void discount(java.time.Duration deafness, Instant heardBy);
 }

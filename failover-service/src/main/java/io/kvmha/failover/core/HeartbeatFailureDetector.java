@@ -37,7 +37,7 @@ public final class HeartbeatFailureDetector implements FailureDetector {
     public List<Verdict> evaluate(Instant now) {
         List<Verdict> verdicts = new ArrayList<>(latest.size());
         for (HeartbeatObservation last : latest.values()) {
-            Duration silence = Duration.between(last.receivedAt(), now);
+            Duration silence = Duration.between(last.silentSince(), now);
             Liveness liveness = silence.compareTo(thresholds.downAfter()) > 0 ? Liveness.DEAD
                     : silence.compareTo(thresholds.suspectAfter()) > 0 ? Liveness.SUSPECT
                     : Liveness.ALIVE;
@@ -59,6 +59,11 @@ public final class HeartbeatFailureDetector implements FailureDetector {
     @Override
     public void forget(String hostId) {
         latest.remove(hostId);
+    }
+
+    @Override
+    public void discount(Duration deafness, Instant heardBy) {
+        latest.replaceAll((host, last) -> last.receivedAt().isAfter(heardBy) ? last : last.receivedLater(deafness));
     }
 
     static String seconds(Duration d) {

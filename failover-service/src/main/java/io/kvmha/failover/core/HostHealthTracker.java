@@ -19,6 +19,14 @@ import java.util.TreeMap;
  * transitions (ONLINE -> SUSPECT -> DOWN, and back to ONLINE on a heartbeat), keeps each host's history,
  * and holds DOWN while the {@link MassFailureGuard} is engaged. Fencing, rejoin and maintenance moves
  * are taken by the {@link FailoverEngine} through {@link #move}. Not thread-safe.
+ *
+ * <p>Deafness. When no host at all has been heard while several were due (they turned late within the quiet), the
+ * silence is this instance's (a pause of its own, its consumer's, the broker's), not the hosts': judging stops where
+ * the quiet began, and when hearing resumes that time is not counted as any host's silence. The
+ * 1,000-host simulation showed why: stalls of 1-1.5 s of the whole heartbeat stream made 400 hosts SUSPECT at once
+ * and engaged the guard, which then held a failed rack's last hosts through its quiet period. A deafness longer than
+ * {@link #DEAF_LIMIT} is judged after all: every host is then silent, and the guard's "all silent" rule holds
+ * everything and alerts.
  */
 public final class HostHealthTracker {
 
@@ -36,6 +44,18 @@ public final class HostHealthTracker {
     private final Map<String, Instant> deadSince = new HashMap<>();
     private final Map<String, HostHealth> hosts = new TreeMap<>();
     private final Map<String, Deque<HealthTransition>> history = new HashMap<>();
+    /** How long this instance may hear nobody before its deafness is judged as the hosts' silence after all. */
+    static final Duration DEAF_LIMIT = Duration.ofSeconds(5);
+    /** Quiet of the whole stream shorter than this is never deafness. */
+    private static final Duration MIN_DEAF_GAP = Duration.ofMillis(150);
+    /** Since when this instance is deaf (judging is frozen there); null while it hears. */
+    private Instant deafSince;
+    /** The latest receive time of any heartbeat. */
+    private Instant lastHeard;
+    /** Hosts judged ALIVE at the latest evaluation: how many heartbeat streams are expected to arrive. */
+    private int alive;
+    private final List<OperatorNote> deafnessNotes = new ArrayList<>();
+    private final DeliveryDelay deliveryDelay = new DeliveryDelay();
 
     public HostHealthTracker(FailureDetector detector) {
         this(detector, MassFailurePolicy.DEFAULT);
@@ -53,6 +73,10 @@ public final class HostHealthTracker {
      */
     public Optional<HealthTransition> heartbeat(HeartbeatObservation heartbeat) {
         Optional<HeartbeatObservation> previous = detector.last(heartbeat.hostId());
+        discountDeafness(heartbeat.receivedAt());
+        if (heartbeat.sequence() >= 0) {
+            deliveryDelay.record(heartbeat.hostId(), heartbeat.sentAt(), heartbeat.receivedAt());
+        }
         detector.record(heartbeat);
         HostHealth current = hosts.get(heartbeat.hostId());
         if (current == null) {
@@ -89,12 +113,69 @@ public final class HostHealthTracker {
                 "known from its inventory, not heard since this instance began hearing heartbeats at " + since)));
     }
 
+    /**
+     * Whether this instance is deaf as of {@code now}: nobody heard for over 150 ms while hosts turned late within that
+     * quiet (at least 2, and 5 % of those alive): heard in time before it (by the receive clock, discounts aside, so no
+     * host counts twice), now silent for {@code lateAfter}. Hosts beating in step leave the stream quiet a whole
+     * interval but turn late in none; a host that failed turns late once, so its detection is put off at most once.
+     */
+    private boolean turnedDeaf(List<Verdict> verdicts, Instant now) {
+        if (lastHeard == null || alive < 2) {
+            return false;
+        }
+        Duration gap = Duration.between(lastHeard, now);
+        if (gap.compareTo(MIN_DEAF_GAP) <= 0 || gap.compareTo(DEAF_LIMIT) > 0) {
+            return false;
+        }
+        Instant inTimeAfter = lastHeard.minus(policy.lateAfter());
+        Instant lateBy = now.minus(policy.lateAfter());
+        long turnedLate = verdicts.stream().map(Verdict::last)
+                .filter(last -> !last.receivedAt().isBefore(inTimeAfter) && !last.receivedAt().isAfter(lateBy)).count();
+        return turnedLate >= Math.max(2, alive / 20);
+    }
+
+    /** Hearing again after a deafness: the time nobody was heard is nobody's silence (up to DEAF_LIMIT). */
+    private void discountDeafness(Instant receivedAt) {
+        if (deafSince != null) {
+            Duration gap = Duration.between(lastHeard, receivedAt);
+            if (gap.compareTo(DEAF_LIMIT) <= 0 && receivedAt.isAfter(deafSince)) {
+                Duration deafness = Duration.between(deafSince, receivedAt);
+                detector.discount(deafness, lastHeard);
+                deafnessNotes.add(OperatorNote.info("heard no heartbeat from any of " + alive + " hosts for "
+                        + gap.toMillis() + " ms (this instance, its consumer or the broker stalled): "
+                        + deafness.toMillis() + " ms not counted as any host's silence"));
+            }
+            deafSince = null;
+        }
+        if (lastHeard == null || receivedAt.isAfter(lastHeard)) {
+            lastHeard = receivedAt;
+        }
+    }
+
     /** Judges every host as of {@code now}; returns the transitions taken and any guard change. */
     public Evaluation evaluate(Instant now) {
-        List<Verdict> verdicts = detector.evaluate(now).stream()
-                .filter(v -> hosts.containsKey(v.hostId()) && hosts.get(v.hostId()).state() != HostState.MAINTENANCE
-                        && !HANDLED.contains(hosts.get(v.hostId()).state()))
-                .toList();
+        if (deafSince != null && Duration.between(lastHeard, now).compareTo(DEAF_LIMIT) > 0) {
+            deafSince = null; // deaf too long: judge the silence after all (all silent: the guard holds everything)
+            deafnessNotes.add(OperatorNote.warn("heard no heartbeat from any host for " + DEAF_LIMIT.toSeconds()
+                    + " s: judging their silence"));
+        }
+        // Heartbeats arriving late (the pipeline, not the hosts): silence is judged as of that much earlier, up to the
+        // limit of a deafness (a pipeline later than that: every host looks silent, the guard holds everything).
+        Duration late = deliveryDelay.current(now);
+        if (late.compareTo(DEAF_LIMIT) > 0) {
+            late = DEAF_LIMIT;
+        }
+        Instant asOf = now.minus(late);
+        List<Verdict> judged = judgeable(detector.evaluate(asOf));
+        if (deafSince == null && turnedDeaf(judged, now)) {
+            deafSince = lastHeard.plus(MIN_DEAF_GAP);
+        }
+        // While deaf, hosts are judged as of the moment the stream went quiet: nothing is concluded from the quiet.
+        List<Verdict> verdicts = deafSince == null || !deafSince.isBefore(asOf) ? judged
+                : judgeable(detector.evaluate(deafSince));
+        String lateNote = late.toMillis() < 50 ? null : "heartbeats of all hosts arrive " + late.toMillis()
+                + " ms late (median of the last 2 s): silence judged as of " + late.toMillis() + " ms ago";
+        alive = (int) verdicts.stream().filter(v -> v.liveness() == Liveness.ALIVE).count();
         MassFailureGuard.Check check = guard.check(verdicts, now);
         List<HealthTransition> transitions = new ArrayList<>();
         for (Verdict verdict : verdicts) {
@@ -123,13 +204,28 @@ public final class HostHealthTracker {
                         ? List.of(verdict.evidence(), "held " + Duration.between(deadSince.get(verdict.hostId()), now)
                                 .toMillis() + " ms by the mass-failure guard: no mass failure")
                         : List.of(verdict.evidence());
+                if (lateNote != null) {
+                    evidence = new ArrayList<>(evidence);
+                    evidence.add(lateNote);
+                }
                 if (target == HostState.DOWN) {
                     deadSince.remove(verdict.hostId());
                 }
-                transitions.add(move(verdict.hostId(), target, evidence, now, verdict.last().receivedAt()));
+                transitions.add(move(verdict.hostId(), target, List.copyOf(evidence), now, verdict.last().receivedAt()));
             }
         }
-        return new Evaluation(transitions, check);
+        List<OperatorNote> notes = new ArrayList<>(deafnessNotes);
+        deafnessNotes.clear();
+        check.note().ifPresent(notes::add);
+        return new Evaluation(transitions, check, notes);
+    }
+
+    /** The verdicts of hosts the detector judges: known, not in maintenance, not already handled. */
+    private List<Verdict> judgeable(List<Verdict> verdicts) {
+        return verdicts.stream().filter(v -> {
+            HostHealth host = hosts.get(v.hostId());
+            return host != null && host.state() != HostState.MAINTENANCE && !HANDLED.contains(host.state());
+        }).toList();
     }
 
     /**
@@ -192,6 +288,7 @@ public final class HostHealthTracker {
 
     public void forget(String hostId) {
         deadSince.remove(hostId);
+        deliveryDelay.forget(hostId);
         hosts.remove(hostId);
         history.remove(hostId);
         detector.forget(hostId);
@@ -229,11 +326,7 @@ public final class HostHealthTracker {
         return guard;
     }
 
-    /** The outcome of one evaluation. */
-    public record Evaluation(List<HealthTransition> transitions, MassFailureGuard.Check guard) {
-
-        public Optional<OperatorNote> note() {
-            return guard.note();
-        }
+    /** The outcome of one evaluation, with what operators should read (deafness since the last one, guard changes). */
+    public record Evaluation(List<HealthTransition> transitions, MassFailureGuard.Check guard, List<OperatorNote> notes) {
     }
 }

@@ -35,7 +35,7 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
     public void record(HeartbeatObservation heartbeat) {
         HostStream stream = streams.computeIfAbsent(heartbeat.hostId(), h -> new HostStream(phi));
         if (stream.last != null) {
-            long interval = Duration.between(stream.last.receivedAt(), heartbeat.receivedAt()).toMillis();
+            long interval = Duration.between(stream.last.silentSince(), heartbeat.receivedAt()).toMillis();
             if (interval >= 0 && interval <= ceilings.downAfter().toMillis()) {
                 stream.add(interval, phi.windowSize());
             }
@@ -53,7 +53,7 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
         List<Verdict> verdicts = new ArrayList<>(streams.size());
         for (HostStream stream : streams.values()) {
             HeartbeatObservation last = stream.last;
-            Duration silence = Duration.between(last.receivedAt(), now);
+            Duration silence = Duration.between(last.silentSince(), now);
             double value = stream.phi(silence.toMillis(), phi);
             Liveness liveness = value >= phi.downPhi() || silence.compareTo(ceilings.downAfter()) > 0 ? Liveness.DEAD
                     : value >= phi.suspectPhi() || silence.compareTo(ceilings.suspectAfter()) > 0 ? Liveness.SUSPECT
@@ -91,6 +91,15 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
     @Override
     public void forget(String hostId) {
         streams.remove(hostId);
+    }
+
+    @Override
+    public void discount(Duration deafness, Instant heardBy) {
+        for (HostStream stream : streams.values()) {
+            if (!stream.last.receivedAt().isAfter(heardBy)) {
+                stream.last = stream.last.receivedLater(deafness);
+            }
+        }
     }
 
     /** phi for a silence of {@code millis} given the intervals seen so far (exposed for tests and benchmarks). */

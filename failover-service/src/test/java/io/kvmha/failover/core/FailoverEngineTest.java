@@ -46,6 +46,9 @@ class FailoverEngineTest {
     }
 
     /** The hosts heartbeat every 500 ms for {@code millis}, except those named silent. */
+    /** How long before its receipt (the virtual clock) each heartbeat was sent: a slow pipeline. */
+    long pipelineLateMillis;
+
     void run(long millis, String... silent) {
         for (long t = 0; t < millis; t += 100) {
             clock.advanceMillis(100);
@@ -53,7 +56,7 @@ class FailoverEngineTest {
                 seq++;
                 for (String host : hosts) {
                     if (!List.of(silent).contains(host)) {
-                        all = all.then(engine.onHeartbeat(heartbeat(host, seq, clock.instant())));
+                        all = all.then(engine.onHeartbeat(heartbeat(host, seq, clock.instant().minusMillis(pipelineLateMillis))));
                     }
                 }
             }
@@ -440,13 +443,77 @@ class FailoverEngineTest {
         engine = engine(phi(), MassFailurePolicy.DEFAULT);
         hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
         run(5000);
-        run(4000, "h1", "h2", "h3"); // this instance stalled: all silent at once
+        run(6000, "h1", "h2", "h3"); // all silent at once, longer than a stall of this instance is believed
         assertThat(engine.guardStatus().engaged()).isTrue();
         run(1000); // all heard again
         assertThat(engine.guardStatus().engaged()).isFalse();
         all = Actions.NONE;
         run(2500, "h1"); // a real power loss right after: not held by a guard that is over
         assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1");
+    }
+
+    @Test
+    void aStallOfTheWholeHeartbeatStreamIsNobodysSilence() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            hosts.add("h" + i);
+        }
+        run(5000);
+        run(2000, hosts.toArray(String[]::new)); // this instance (or its consumer, or the broker) stalled for 2 s
+        run(1000);
+
+        assertThat(hosts).allSatisfy(h -> assertThat(states(h)).isEmpty());
+        assertThat(engine.guardStatus().engaged()).isFalse();
+        assertThat(all.notes()).anySatisfy(n -> assertThat(n.message()).contains("heard no heartbeat from any of 20 hosts",
+                "not counted as any host's silence"));
+        all = Actions.NONE;
+        run(2500, "h1"); // a real power loss afterwards is judged as usual
+        assertThat(all.fences()).extracting(FenceRequest::hostId).containsExactly("h1");
+    }
+
+    @Test
+    void twoOfThreeHostsFailingAtOnceAreNotDiscountedTwice() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>(List.of("h1", "h2", "h3"));
+        run(5000);
+        run(2500, "h1", "h2"); // most of the cluster quiet at once: at most one discount, then judged (the guard holds)
+        assertThat(engine.guardStatus().engaged()).isTrue();
+        assertThat(all.fences()).isEmpty();
+    }
+
+    @Test
+    void heartbeatsArrivingLateThroughASlowPipelineAreNotTheHostsSilence() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            hosts.add("h" + i);
+        }
+        run(5000);
+        pipelineLateMillis = 600; // from here every heartbeat reaches the detector 600 ms after it was sent
+        run(3000);
+        run(1500, "h1"); // and h1's next ones come 2 s after its last: held up further, sent all along
+        run(2000);
+
+        assertThat(states("h1")).doesNotContain(HostState.DOWN);
+        assertThat(all.fences()).isEmpty();
+        assertThat(events(all, HostHealthChange.class)).filteredOn(c -> c.current() == HostState.SUSPECT)
+                .allSatisfy(c -> assertThat(c.evidence()).anySatisfy(e -> assertThat(e).containsPattern("arrive 5[89][0-9] ms late")));
+    }
+
+    @Test
+    void heartbeatsArrivingInStepDoNotLookLikeAStall() {
+        engine = engine(phi(), MassFailurePolicy.DEFAULT);
+        hosts = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            hosts.add("h" + i);
+        }
+        run(5000); // every host beats at the same instants: the stream is quiet 500 ms at a time
+        run(3000, "h1");
+        HostHealthChange down = events(all, HostHealthChange.class).stream()
+                .filter(c -> c.current() == HostState.DOWN).findFirst().orElseThrow();
+        // Judged dead 1.5 s after its last heartbeat (first tick past phi 8), held 100 ms: no deafness discounted.
+        assertThat(down.changedAt()).isEqualTo(T0.plusMillis(5000 + 1500 + 100));
     }
 
     @Test

@@ -71,18 +71,18 @@ class HostHealthTrackerTest {
         // Held: SUSPECT (no new VMs there), never DOWN.
         assertThat(first.transitions()).extracting(HealthTransition::to).containsOnly(HostState.SUSPECT);
         assertThat(first.transitions()).allSatisfy(t -> assertThat(t.evidence()).contains("held by the mass-failure guard"));
-        assertThat(first.note()).hasValueSatisfying(n -> {
+        assertThat(first.notes()).singleElement().satisfies(n -> {
             assertThat(n.level()).isEqualTo(OperatorNote.Level.WARN);
             assertThat(n.message()).contains("all 3 judged hosts are silent at once", "fencing nothing");
         });
-        assertThat(tracker.evaluate(T0.plusSeconds(6)).note()).isEmpty();
+        assertThat(tracker.evaluate(T0.plusSeconds(6)).notes()).isEmpty();
         assertThat(tracker.partitionSuspected()).isTrue();
 
         // h2 and h3 are heard again: the episode ends, and h1, still silent, is now declared down.
         tracker.heartbeat(beat("h2", 2, T0.plusSeconds(7)));
         tracker.heartbeat(beat("h3", 2, T0.plusSeconds(7)));
         var after = tracker.evaluate(T0.plusSeconds(7));
-        assertThat(after.note()).hasValueSatisfying(n -> assertThat(n.message()).contains("mass-failure guard disengaged"));
+        assertThat(after.notes()).singleElement().satisfies(n -> assertThat(n.message()).contains("mass-failure guard disengaged"));
         assertThat(after.transitions()).singleElement().satisfies(t -> {
             assertThat(t.hostId()).isEqualTo("h1");
             assertThat(t.to()).isEqualTo(HostState.DOWN);
@@ -94,7 +94,7 @@ class HostHealthTrackerTest {
         tracker.heartbeat(beat("h1", 1, T0));
         var evaluation = tracker.evaluate(T0.plusSeconds(3));
         assertThat(evaluation.transitions()).extracting(HealthTransition::to).containsExactly(HostState.DOWN);
-        assertThat(evaluation.note()).isEmpty();
+        assertThat(evaluation.notes()).isEmpty();
     }
 
     private void keepAlive(String host, Instant at) {
