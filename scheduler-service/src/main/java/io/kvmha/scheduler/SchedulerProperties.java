@@ -44,6 +44,10 @@ import org.springframework.validation.annotation.Validated;
  *                               (default true); false lets every instance decide (one instance only!)
  * @param activePlacerWait       how long a mutating API call waits for this instance to be the caught-up
  *                               active placer before answering 503 {@code not-active-placer} (default 15 s)
+ * @param evacuationGatherWindow how long after the first request of a burst (its record timestamp) the request
+ *                               listener waits for the rest before planning them together (default 100 ms: a rack
+ *                               that loses power is fenced within ~0.3 s, so it comes in a few batches, and a single
+ *                               failure waits no more than this; 0 = answer each poll at once)
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.scheduler")
@@ -61,7 +65,8 @@ public record SchedulerProperties(
         @Min(0) Integer failoverHostFailures,
         Set<Tier> failoverCountedTiers,
         Boolean singlePlacer,
-        Duration activePlacerWait) {
+        Duration activePlacerWait,
+        Duration evacuationGatherWindow) {
 
     public SchedulerProperties {
         cpuAllocationRatio = cpuAllocationRatio == null ? 4.0 : cpuAllocationRatio;
@@ -78,6 +83,11 @@ public record SchedulerProperties(
         failoverCountedTiers = failoverCountedTiers == null ? EnumSet.allOf(Tier.class) : failoverCountedTiers;
         singlePlacer = singlePlacer == null ? Boolean.TRUE : singlePlacer;
         activePlacerWait = activePlacerWait == null ? Duration.ofSeconds(15) : activePlacerWait;
+        evacuationGatherWindow = evacuationGatherWindow == null ? Duration.ofMillis(100) : evacuationGatherWindow;
+        if (evacuationGatherWindow.isNegative()) {
+            throw new IllegalArgumentException("evacuation-gather-window must not be negative, was "
+                    + evacuationGatherWindow);
+        }
     }
 
     /** Shares of cluster memory per tier, 0..1 each. */

@@ -6,7 +6,10 @@ import io.kvmha.contracts.event.VmSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -44,61 +47,117 @@ public final class EvacuationPlanner {
 
     /** Plans and claims the restart of the protected VMs of failed hosts. */
     public EvacuationOutcome plan(Set<String> failedHostIds, String incidentId, ClusterLedger ledger, Instant now) {
-        String reason = "evacuation of " + String.join(",", new TreeSet<>(failedHostIds));
-        List<EvacuationOutcome.Move> moves = new ArrayList<>();
+        return plan(List.of(new FailedHosts(incidentId, failedHostIds)), ledger, now).get(0);
+    }
+
+    /**
+     * The hosts one evacuation request names, and its incident.
+     *
+     * @param hostIds in the request's order (the order its VMs are collected in; recovery order decides the rest)
+     */
+    public record FailedHosts(String incidentId, Set<String> hostIds) {
+    }
+
+    /**
+     * Plans and claims the restart of the protected VMs of several requests' failed hosts in one pass: the VMs of
+     * all of them in one recovery order (every GOLD VM of every request placed before any SILVER one, so a rack
+     * that fails at once gives its GOLD VMs first pick of capacity), none of them on any failed host of the batch,
+     * within one tier-quota tally. Each move keeps its own request's incident and reason. A VM on a host named by
+     * several requests belongs to the first of them. The caller gives at most one request per incident and host
+     * set (a second one would find the first one's moves already made, so it plans after it).
+     *
+     * @return one outcome per request, in their order
+     */
+    public List<EvacuationOutcome> plan(List<FailedHosts> requests, ClusterLedger ledger, Instant now) {
+        int n = requests.size();
+        String[] reasons = new String[n];
+        Set<String> excluded = new HashSet<>();
+        Map<String, Map<String, Integer>> byIncidentAndReason = new HashMap<>();
+        List<List<EvacuationOutcome.Move>> moves = new ArrayList<>(n);
+        List<List<EvacuationOutcome.Unplaced>> unplaced = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            FailedHosts request = requests.get(i);
+            reasons[i] = "evacuation of " + String.join(",", new TreeSet<>(request.hostIds()));
+            excluded.addAll(request.hostIds());
+            byIncidentAndReason.computeIfAbsent(request.incidentId(), k -> new HashMap<>()).putIfAbsent(reasons[i], i);
+            moves.add(new ArrayList<>());
+            unplaced.add(new ArrayList<>());
+        }
         // A request redelivered to another instance (the active placer died after publishing some placements
         // but before the plan) must not lose those moves: VMs this incident already moved are in the plan
         // again, with the placement they have, and are not placed a second time.
         for (VmSpec vm : ledger.specs()) {
-            ledger.placement(vm.vmId())
-                    .filter(p -> incidentId.equals(p.incidentId()) && reason.equals(p.reason())
-                            && !failedHostIds.contains(p.hostId()))
-                    .ifPresent(p -> moves.add(new EvacuationOutcome.Move(vm, null, p, "already placed for this incident")));
-        }
-        moves.sort(java.util.Comparator.comparing(EvacuationOutcome.Move::spec, RECOVERY_ORDER));
-        List<VmSpec> toMove = new ArrayList<>();
-        for (String hostId : failedHostIds) {
-            for (String vmId : ledger.vmIdsPlacedOn(hostId)) {
-                ledger.spec(vmId).filter(vm -> vm.haPolicy().isProtected()).ifPresent(toMove::add);
+            Placement p = ledger.placement(vm.vmId()).orElse(null);
+            Map<String, Integer> byReason = p == null || p.incidentId() == null ? null
+                    : byIncidentAndReason.get(p.incidentId());
+            Integer i = byReason == null ? null : byReason.get(p.reason());
+            if (i != null && !requests.get(i).hostIds().contains(p.hostId())) {
+                moves.get(i).add(new EvacuationOutcome.Move(vm, null, p, "already placed for this incident"));
             }
         }
-        toMove.sort(RECOVERY_ORDER);
-        List<EvacuationOutcome.Unplaced> unplaced = new ArrayList<>();
-        // Tier usage on the accepting hosts, kept up to date as moves land (each quota check is then O(1)).
+        moves.forEach(m -> m.sort(Comparator.comparing(EvacuationOutcome.Move::spec, RECOVERY_ORDER)));
+        List<Pending> toMove = new ArrayList<>();
+        Set<String> collected = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            for (String hostId : requests.get(i).hostIds()) {
+                for (String vmId : ledger.vmIdsPlacedOn(hostId)) {
+                    if (collected.add(vmId)) {
+                        int request = i;
+                        ledger.spec(vmId).filter(vm -> vm.haPolicy().isProtected())
+                                .ifPresent(vm -> toMove.add(new Pending(vm, request)));
+                    }
+                }
+            }
+        }
+        toMove.sort(Comparator.comparing(Pending::vm, RECOVERY_ORDER));
+        // Tier usage on the accepting hosts, kept up to date as moves land (each quota check is then O(1)). The
+        // failed hosts do not count even while the ledger still has them ONLINE (their health change not applied
+        // yet): their capacity is gone, and their VMs are counted where they land.
         long capacity = 0;
         long[] used = new long[Tier.values().length];
         for (HostLedger host : ledger.hostArray()) {
-            if (host.acceptsVms()) {
+            if (host.acceptsVms() && !excluded.contains(host.hostId())) {
                 capacity += host.memoryCapacityBytes();
                 for (Tier tier : Tier.values()) {
                     used[tier.ordinal()] += host.tierMemoryBytes(tier);
                 }
             }
         }
-        for (VmSpec vm : toMove) {
+        for (Pending pending : toMove) {
+            VmSpec vm = pending.vm();
+            int i = pending.request();
             Placement from = ledger.placement(vm.vmId()).orElseThrow();
             String quota = vm.tier() == Tier.GOLD ? null
                     : quotas.refusal(vm.tier(), vm.memoryMib(), capacity, used[vm.tier().ordinal()]);
             if (quota != null) {
-                unplaced.add(new EvacuationOutcome.Unplaced(vm, from.hostId(), quota));
+                unplaced.get(i).add(new EvacuationOutcome.Unplaced(vm, from.hostId(), quota));
                 continue;
             }
             Integer shape = from.numaClaims().isEmpty() ? null : from.numaClaims().size();
-            PlacementDecision decision = engine.place(vm, ledger, failedHostIds, shape);
+            PlacementDecision decision = engine.place(vm, ledger, excluded, shape);
             String note = "";
             if (decision instanceof PlacementDecision.NoHostFits && shape != null && vm.numaNodes() == null) {
-                PlacementDecision fallback = engine.place(vm, ledger, failedHostIds, null);
+                PlacementDecision fallback = engine.place(vm, ledger, excluded, null);
                 if (fallback instanceof PlacementDecision.Placed placed) {
                     note = "; NUMA shape changed from " + shape + " to " + placed.claims().size() + " cells";
                     decision = fallback;
                 }
             }
-            record(vm, from, decision, reason + note, incidentId, ledger, now, moves, unplaced);
+            record(vm, from, decision, reasons[i] + note, requests.get(i).incidentId(), ledger, now, moves.get(i),
+                    unplaced.get(i));
             if (decision instanceof PlacementDecision.Placed) {
                 used[vm.tier().ordinal()] += Units.mibToBytes(vm.memoryMib());
             }
         }
-        return new EvacuationOutcome(moves, unplaced);
+        List<EvacuationOutcome> outcomes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            outcomes.add(new EvacuationOutcome(moves.get(i), unplaced.get(i)));
+        }
+        return outcomes;
+    }
+
+    /** A VM to restart and the index of the request it belongs to. */
+    private record Pending(VmSpec vm, int request) {
     }
 
     /**
@@ -110,7 +169,7 @@ public final class EvacuationPlanner {
     public EvacuationOutcome replan(Set<String> vmIds, Set<String> failedHostIds, Set<String> excludedHostIds,
                                     String incidentId, ClusterLedger ledger, Instant now) {
         String reason = "evacuation of " + String.join(",", new TreeSet<>(failedHostIds));
-        Set<String> excluded = new java.util.HashSet<>(failedHostIds);
+        Set<String> excluded = new HashSet<>(failedHostIds);
         excluded.addAll(excludedHostIds);
         List<EvacuationOutcome.Move> moves = new ArrayList<>();
         List<EvacuationOutcome.Unplaced> unplaced = new ArrayList<>();

@@ -1,15 +1,20 @@
 package io.kvmha.scheduler.core;
 
+import io.kvmha.contracts.event.EvacuationRequest;
 import io.kvmha.contracts.event.Placement;
 import io.kvmha.contracts.event.VmSpec;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one decision-maker of this scheduler instance: each decision is computed and claimed in the
@@ -115,17 +120,81 @@ public final class Placer {
      */
     public Evacuation evacuate(String requestId, String incidentId, Set<String> failedHostIds, Set<String> vmIds,
                                Set<String> excludedHostIds) {
+        return evacuateAll(List.of(new EvacuationRequest(requestId, incidentId, List.copyOf(failedHostIds),
+                clock.instant(), List.copyOf(vmIds), List.copyOf(excludedHostIds)))).get(0);
+    }
+
+    /**
+     * Plans and claims a batch of evacuation requests (those that arrived together), under the lock once. The full
+     * evacuations among them are planned in one pass ({@link EvacuationPlanner#plan(List, ClusterLedger, Instant)}:
+     * one recovery order across all their VMs, every failed host of the pass excluded for every VM). A re-placement
+     * request ({@code vmIds} or {@code excludeHostIds} given) is planned alone, in its place in the batch; so is a
+     * second request of the same incident and hosts (it plans after the first one's moves). A request id seen
+     * before, here or in the batch, gets the plan it got then.
+     *
+     * @return one answer per request, in their order
+     */
+    public List<Evacuation> evacuateAll(List<EvacuationRequest> requests) {
         return view.exclusively(() -> {
-            EvacuationOutcome known = evacuations.get(requestId);
-            if (known != null) {
-                return new Evacuation(known, true);
+            ClusterLedger ledger = view.ledger();
+            Instant now = clock.instant();
+            Evacuation[] answers = new Evacuation[requests.size()];
+            Map<String, Integer> firstInBatch = new HashMap<>();
+            List<Integer> pass = new ArrayList<>();
+            Set<String> passKeys = new HashSet<>();
+            for (int i = 0; i < requests.size(); i++) {
+                EvacuationRequest request = requests.get(i);
+                EvacuationOutcome known = evacuations.get(request.requestId());
+                if (known != null) {
+                    answers[i] = new Evacuation(known, true);
+                } else if (firstInBatch.putIfAbsent(request.requestId(), i) != null) {
+                    continue; // answered below, once the first one is planned
+                } else if (request.vmIds().isEmpty() && request.excludeHostIds().isEmpty()) {
+                    String incidentAndHosts = request.incidentId() + "\n" + new TreeSet<>(request.failedHostIds());
+                    if (passKeys.contains(incidentAndHosts)) {
+                        planTogether(requests, pass, answers, ledger, now);
+                        passKeys.clear();
+                    }
+                    passKeys.add(incidentAndHosts);
+                    pass.add(i);
+                } else {
+                    planTogether(requests, pass, answers, ledger, now);
+                    passKeys.clear();
+                    EvacuationOutcome outcome = planner.replan(new LinkedHashSet<>(request.vmIds()),
+                            new LinkedHashSet<>(request.failedHostIds()), new LinkedHashSet<>(request.excludeHostIds()),
+                            request.incidentId(), ledger, now);
+                    remember(request, outcome, answers, i);
+                }
             }
-            EvacuationOutcome outcome = vmIds.isEmpty() && excludedHostIds.isEmpty()
-                    ? planner.plan(failedHostIds, incidentId, view.ledger(), clock.instant())
-                    : planner.replan(vmIds, failedHostIds, excludedHostIds, incidentId, view.ledger(), clock.instant());
-            evacuations.put(requestId, outcome);
-            return new Evacuation(outcome, false);
+            planTogether(requests, pass, answers, ledger, now);
+            for (int i = 0; i < answers.length; i++) {
+                if (answers[i] == null) {
+                    answers[i] = new Evacuation(answers[firstInBatch.get(requests.get(i).requestId())].outcome(), true);
+                }
+            }
+            return List.of(answers);
         });
+    }
+
+    /** Plans the requests at {@code indexes} in one pass, remembers their answers and empties {@code indexes}. */
+    private void planTogether(List<EvacuationRequest> requests, List<Integer> indexes, Evacuation[] answers,
+                              ClusterLedger ledger, Instant now) {
+        if (indexes.isEmpty()) {
+            return;
+        }
+        List<EvacuationPlanner.FailedHosts> failures = indexes.stream().map(requests::get)
+                .map(r -> new EvacuationPlanner.FailedHosts(r.incidentId(), new LinkedHashSet<>(r.failedHostIds())))
+                .toList();
+        List<EvacuationOutcome> outcomes = planner.plan(failures, ledger, now);
+        for (int k = 0; k < indexes.size(); k++) {
+            remember(requests.get(indexes.get(k)), outcomes.get(k), answers, indexes.get(k));
+        }
+        indexes.clear();
+    }
+
+    private void remember(EvacuationRequest request, EvacuationOutcome outcome, Evacuation[] answers, int index) {
+        evacuations.put(request.requestId(), outcome);
+        answers[index] = new Evacuation(outcome, false);
     }
 
     /** @param repeated true when this request id was planned before and the remembered plan is returned */

@@ -19,12 +19,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
  * Publishes the events that make a decision real, and waits for Kafka's acknowledgement: a new VM's
- * spec, placement and start command; an evacuation's placements, and only after them its plan, so whoever
- * acts on a plan finds its placements already in the ledger.
+ * spec, placement and start command; a batch of evacuations' placements, and only after them their plans, so
+ * whoever acts on a plan finds its placements already in the ledger.
  */
 @Component
 public class DecisionPublisher {
@@ -51,18 +52,30 @@ public class DecisionPublisher {
         return command;
     }
 
-    /** Publishes one Placement per move, then the EvacuationPlan, and returns the plan. */
-    public EvacuationPlan publishEvacuation(EvacuationRequest request, EvacuationOutcome outcome) {
-        sendAll(outcome.moves().stream().<KvmHaEvent>map(EvacuationOutcome.Move::placement).toList(),
-                "placements of incident " + request.incidentId());
-        EvacuationPlan plan = new EvacuationPlan(request.requestId(), request.incidentId(),
-                outcome.moves().stream().map(m -> new EvacuationPlan.Assignment(m.spec(), m.fromHostId(),
-                        m.targetHostId(), m.placement().generation(), m.placement())).toList(),
-                outcome.unplaced().stream().map(u -> new EvacuationPlan.Unplaced(u.spec().vmId(), u.spec().tier(),
-                        u.reason())).toList(),
-                clock.instant());
-        sendAll(List.of(plan), "plan of incident " + request.incidentId());
-        return plan;
+    /**
+     * Publishes the placements of every move of a batch of answered requests, awaited once, then their plans,
+     * awaited once (a plan never precedes its placements), and returns the plans in the requests' order.
+     */
+    public List<EvacuationPlan> publishEvacuations(List<EvacuationRequest> requests, List<EvacuationOutcome> outcomes) {
+        List<KvmHaEvent> placements = new ArrayList<>();
+        outcomes.forEach(o -> o.moves().forEach(m -> placements.add(m.placement())));
+        String incidents = requests.stream().map(EvacuationRequest::incidentId).distinct().sorted()
+                .collect(Collectors.joining(","));
+        sendAll(placements, "placements of incidents " + incidents);
+        Instant now = clock.instant();
+        List<EvacuationPlan> plans = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            EvacuationRequest request = requests.get(i);
+            EvacuationOutcome outcome = outcomes.get(i);
+            plans.add(new EvacuationPlan(request.requestId(), request.incidentId(),
+                    outcome.moves().stream().map(m -> new EvacuationPlan.Assignment(m.spec(), m.fromHostId(),
+                            m.targetHostId(), m.placement().generation(), m.placement())).toList(),
+                    outcome.unplaced().stream().map(u -> new EvacuationPlan.Unplaced(u.spec().vmId(), u.spec().tier(),
+                            u.reason())).toList(),
+                    now));
+        }
+        sendAll(plans, "plans of incidents " + incidents);
+        return plans;
     }
 
     /** Publishes the placements of a drain or a migration (the failover service orchestrates the moves). */

@@ -64,10 +64,7 @@ public class EvacuationBenchmark {
                         v % 25 == 0 ? 2 : null, v % 14 == 0 ? VmSpec.CpuPolicy.DEDICATED : null, null, null,
                         List.of(), List.of(), Map.of());
                 // First fit from this host's own index: lands here while it has room.
-                PlacementDecision.Placed placed = (PlacementDecision.Placed) engine.firstFit(spec, ledger, Set.of(), h);
-                ledger.putSpec(spec);
-                ledger.putPlacement(new Placement(id, placed.hostId(), 1, placed.hostCells(), "setup", null,
-                        Fixtures.T0, placed.claims()));
+                Fixtures.claimFirstFit(ledger, engine, spec, h);
             }
         }
     }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Small builders for core tests (also used by the benchmarks). */
 public final class Fixtures {
@@ -72,6 +73,19 @@ public final class Fixtures {
 
     public static Placement placement(VmSpec vm, String hostId, long generation) {
         return new Placement(vm.vmId(), hostId, generation, List.of(), "test", null, T0);
+    }
+
+    /**
+     * Claims a VM at generation 1 on the first host that fits it, trying hosts from index {@code startHost} on (the
+     * benchmarks' way to fill a cluster host by host); fails if none fits.
+     */
+    public static Placement claimFirstFit(ClusterLedger ledger, PlacementEngine engine, VmSpec spec, int startHost) {
+        PlacementDecision.Placed placed = (PlacementDecision.Placed) engine.firstFit(spec, ledger, Set.of(), startHost);
+        Placement placement = new Placement(spec.vmId(), placed.hostId(), 1, placed.hostCells(), "setup", null, T0,
+                placed.claims());
+        ledger.putSpec(spec);
+        ledger.putPlacement(placement);
+        return placement;
     }
 
     public static HostHealthChange health(String hostId, HostState state) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +23,7 @@ final class EventLog implements AutoCloseable {
 
     private final KafkaConsumer<String, KvmHaEvent> consumer;
     private final List<KvmHaEvent> seen = new CopyOnWriteArrayList<>();
+    private final Map<KvmHaEvent, Long> timestamps = new ConcurrentHashMap<>();
 
     EventLog(String bootstrapServers, Topic... topics) {
         consumer = new KafkaConsumer<>(Map.of(
@@ -35,11 +37,7 @@ final class EventLog implements AutoCloseable {
     /** Polls until an event of {@code type} matching {@code condition} was published, and returns it. */
     <T extends KvmHaEvent> T await(Class<T> type, Predicate<T> condition) {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-            consumer.poll(Duration.ofMillis(100)).forEach(r -> {
-                if (r.value() != null) {
-                    seen.add(r.value());
-                }
-            });
+            poll(100);
             return find(type, condition) != null;
         });
         return find(type, condition);
@@ -47,12 +45,22 @@ final class EventLog implements AutoCloseable {
 
     /** Everything of {@code type} seen so far (poll with {@link #await} first). */
     <T extends KvmHaEvent> List<T> all(Class<T> type) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+        poll(200);
+        return seen.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The record timestamp (the producer's send time) of an event seen. */
+    long timestamp(KvmHaEvent event) {
+        return timestamps.get(event);
+    }
+
+    private void poll(long millis) {
+        consumer.poll(Duration.ofMillis(millis)).forEach(r -> {
             if (r.value() != null) {
                 seen.add(r.value());
+                timestamps.put(r.value(), r.timestamp());
             }
         });
-        return seen.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     private <T extends KvmHaEvent> T find(Class<T> type, Predicate<T> condition) {
