@@ -1,14 +1,18 @@
 package io.kvmha.monitor;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -48,6 +52,7 @@ import org.springframework.validation.annotation.Validated;
  * @param streamConsumers      consumers (threads) of each of {@code kvmha.host.heartbeats} and
  *                             {@code kvmha.metrics}, at most their 6 partitions; a host's records stay on
  *                             one partition, so in order. Default 2
+ * @param streamFetch          how those consumers fetch and commit (see {@link StreamFetch}); null: the defaults
  */
 @Validated
 @ConfigurationProperties(prefix = "kvmha.monitor")
@@ -65,11 +70,43 @@ public record MonitorProperties(
         @DefaultValue("4") int alertmanagerAttempts,
         @DefaultValue("2") int evaluationThreads,
         @DefaultValue("20000") @jakarta.validation.constraints.PositiveOrZero int ingestQueueLimit,
-        @DefaultValue("2") @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(6) int streamConsumers) {
+        @DefaultValue("2") @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(6) int streamConsumers,
+        @DefaultValue @NotNull @Valid StreamFetch streamFetch) {
+
+    /**
+     * Consumer settings of the two high-rate streams ({@code kvmha.host.heartbeats}, {@code kvmha.metrics}); the
+     * other topics keep Kafka's defaults, so a host health change still reaches the alert path at once. The
+     * container commits the offsets after each poll's records are processed, and the consumer lag counts from the
+     * committed offsets: these keep a poll short and the commits regular, without a fetch, a poll and a
+     * synchronous commit every few records (which cost the monitor and the broker more CPU than the records).
+     *
+     * @param maxWait        how long the broker may hold a fetch to gather {@code minBytes}
+     *                       ({@code fetch.max.wait.ms}); bounds the delay a fetch adds. Default 100 ms (10 ms-1 s)
+     * @param minBytes       how many bytes a fetch waits for ({@code fetch.min.bytes}). Default 1 MB: more than a
+     *                       consumer's 100 ms share of a 1,000-host cluster's heartbeats or metrics, so at that
+     *                       size {@code maxWait} decides, about ten fetches, polls and commits per second and consumer
+     * @param maxPollRecords records per poll at most ({@code max.poll.records}); a consumer that catches up (after
+     *                       a pause, a rebalance) still commits every few tens of milliseconds. Default 200
+     */
+    public record StreamFetch(
+            @DefaultValue("100ms") @NotNull @DurationMin(millis = 10) @DurationMax(seconds = 1) Duration maxWait,
+            @DefaultValue("1MB") @NotNull DataSize minBytes,
+            @DefaultValue("200") @Min(1) int maxPollRecords) {
+
+        public StreamFetch {
+            if (minBytes != null && (minBytes.toBytes() < 1 || minBytes.toBytes() > Integer.MAX_VALUE)) {
+                throw new IllegalArgumentException("kvmha.monitor.stream-fetch.min-bytes must be 1 B to 2 GB: " + minBytes);
+            }
+        }
+    }
+
 
     public MonitorProperties {
         if (recoveryObjectives == null || recoveryObjectives.isEmpty()) {
             recoveryObjectives = Map.of("gold", 10.0, "silver", 30.0, "bronze", 120.0);
+        }
+        if (streamFetch == null) {
+            streamFetch = new StreamFetch(Duration.ofMillis(100), DataSize.ofMegabytes(1), 200);
         }
         if (evaluationThreads < 1) {
             throw new IllegalArgumentException("kvmha.monitor.evaluation-threads must be at least 1");

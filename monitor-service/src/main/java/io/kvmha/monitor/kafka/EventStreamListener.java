@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * the rule engine. Not replayed: the group's committed offsets resume where the last run stopped, and
  * only recent samples matter to the rules. Heartbeats and metrics, the two streams that grow with the
  * cluster, have {@code kvmha.monitor.stream-consumers} consumers each (a host's records stay on one
- * partition, so in order); ingestion never waits for a rule evaluation (see {@link RuleEngine}).
+ * partition, so in order) and fetch per {@code kvmha.monitor.stream-fetch} ({@link StreamConsumerSettings});
+ * ingestion never waits for a rule evaluation (see {@link RuleEngine}).
  */
 @Component
 public class EventStreamListener {
@@ -34,14 +35,14 @@ public class EventStreamListener {
     }
 
     @KafkaListener(id = HEARTBEATS, topics = Topic.Names.HOST_HEARTBEATS, idIsGroup = false,
-            concurrency = "${kvmha.monitor.stream-consumers:2}")
+            concurrency = "${kvmha.monitor.stream-consumers:2}", containerPostProcessor = StreamConsumerSettings.BEAN)
     void on(HostHeartbeat heartbeat) {
         engine.ingest(heartbeat);
         vms.heartbeat(heartbeat);
     }
 
     @KafkaListener(id = METRICS, topics = Topic.Names.METRICS, idIsGroup = false,
-            concurrency = "${kvmha.monitor.stream-consumers:2}")
+            concurrency = "${kvmha.monitor.stream-consumers:2}", containerPostProcessor = StreamConsumerSettings.BEAN)
     void on(MetricSampleBatch batch) {
         engine.ingest(batch);
     }

@@ -38,11 +38,15 @@ public class HostGauges {
     /** The current value of one series; the gauge reads it at scrape time. */
     private static final class Value {
         volatile double value;
+        /** The last refresh whose result held this series (refresh thread only). */
+        long seenAt;
 
         double get() {
             return value;
         }
     }
+
+    private long refreshes;
 
     public HostGauges(RuleEngine engine, Clock clock, MeterRegistry meters) {
         this.engine = engine;
@@ -67,10 +71,10 @@ public class HostGauges {
 
     @Scheduled(fixedDelayString = "${kvmha.monitor.evaluation-interval:500ms}")
     void refresh() {
+        long refresh = ++refreshes;
         for (Row row : rows) {
             List<Element> result = engine.run(row.query(), clock.instant());
             boolean changed = false;
-            java.util.Set<Map<String, String>> seen = new java.util.HashSet<>(result.size() * 2);
             for (Element e : result) {
                 Value value = row.values().get(e.labels());
                 if (value == null) {
@@ -79,9 +83,10 @@ public class HostGauges {
                     changed = true;
                 }
                 value.value = e.value();
-                seen.add(e.labels());
+                value.seenAt = refresh;
             }
-            if (row.values().keySet().retainAll(seen)) {
+            // Stamped rather than collected into a set: no set of every series' labels per row and refresh.
+            if (row.values().values().removeIf(v -> v.seenAt != refresh)) {
                 changed = true;
             }
             if (changed) {

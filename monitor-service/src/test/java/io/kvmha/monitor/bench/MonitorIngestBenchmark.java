@@ -155,6 +155,8 @@ public final class MonitorIngestBenchmark {
             result.put("duration_s", seconds);
             result.put("sent_per_s", load.ratesPerSecond(seconds));
             result.put("max_consumer_lag_s", Math.round(lag.maxSeconds * 100) / 100.0);
+            result.put("consumer_lag_p50_s", Math.round(lag.percentile(0.5) * 100) / 100.0);
+            result.put("consumer_lag_p99_s", Math.round(lag.percentile(0.99) * 100) / 100.0);
             result.put("max_consumer_lag_records", lag.maxRecords);
             result.put("monitor_threads_cpu_pct_of_core", Math.round(1000 * monitorCpu / window) / 10.0);
             result.put("process_cpu_pct_of_core", Math.round(1000 * processCpu / window) / 10.0);
@@ -280,53 +282,14 @@ public final class MonitorIngestBenchmark {
         }
 
         private void heartbeat(String host, Instant now) {
-            List<HostHeartbeat.DomainStatus> domains = new ArrayList<>();
-            for (String vm : fleet.vms.get(host)) {
-                domains.add(new HostHeartbeat.DomainStatus(vm, "vm-" + vm.substring(24), DomainState.RUNNING));
-            }
             long sequence = sequences.merge(host, 1L, Long::sum);
-            send(producer, new HostHeartbeat(host, sequence, now, 1000 * sequence, "0.1.0",
-                    HostHeartbeat.LibvirtConnectivity.CONNECTED, domains, false, false));
+            send(producer, heartbeatOf(host, fleet.vms.get(host), sequence, now));
             sent.incrementAndGet(0);
         }
 
-        /** Shaped like the agent's MetricSampleComposer: 6 host samples, 24 per VM, each with a host label. */
         private void metrics(String host, Instant now) {
-            List<MetricSampleBatch.Sample> samples = new ArrayList<>();
-            samples.add(sample("libvirt_up", Map.of("host", host), 1));
-            samples.add(sample("kvmha_host_cpus", Map.of("host", host), 32));
-            samples.add(sample("kvmha_host_memory_bytes", Map.of("host", host), 128L << 30));
-            samples.add(sample("kvmha_host_numa_cell_memory_free_bytes", Map.of("host", host, "cell", "0"), 40L << 30));
-            samples.add(sample("kvmha_host_numa_cell_memory_free_bytes", Map.of("host", host, "cell", "1"), 40L << 30));
-            samples.add(sample("kvmha_host_memory_free_bytes", Map.of("host", host), 80L << 30));
-            for (String vm : fleet.vms.get(host)) {
-                Map<String, String> labels = Map.of("domain", "vm-" + vm.substring(24), "uuid", vm, "host", host);
-                for (String name : new String[] {"info_state", "info_cpu_time_seconds_total", "info_virtual_cpus",
-                        "info_maximum_memory_bytes", "info_memory_usage_bytes", "memory_stats_actual_balloon_bytes",
-                        "memory_stats_swap_in_bytes", "memory_stats_swap_out_bytes", "memory_stats_unused_bytes",
-                        "memory_stats_available_bytes", "memory_stats_usable_bytes"}) {
-                    samples.add(sample("libvirt_domain_" + name, labels, random.nextInt(1 << 20)));
-                }
-                Map<String, String> disk = new HashMap<>(labels);
-                disk.put("target_device", "vda");
-                for (String name : new String[] {"read_requests_total", "read_bytes_total", "write_requests_total",
-                        "write_bytes_total", "errors_total"}) {
-                    samples.add(sample("libvirt_domain_block_stats_" + name, disk, random.nextInt(1 << 20)));
-                }
-                Map<String, String> nic = new HashMap<>(labels);
-                nic.put("target_device", "vnet0");
-                for (String name : new String[] {"receive_bytes_total", "receive_packets_total", "receive_errors_total",
-                        "receive_drops_total", "transmit_bytes_total", "transmit_packets_total", "transmit_errors_total",
-                        "transmit_drops_total"}) {
-                    samples.add(sample("libvirt_domain_interface_stats_" + name, nic, random.nextInt(1 << 20)));
-                }
-            }
-            send(producer, new MetricSampleBatch(host, now, samples));
+            send(producer, metricBatchOf(host, fleet.vms.get(host), now, random));
             sent.incrementAndGet(1);
-        }
-
-        private static MetricSampleBatch.Sample sample(String name, Map<String, String> labels, double value) {
-            return new MetricSampleBatch.Sample(name, labels, value);
         }
 
         void stop() {
@@ -350,6 +313,54 @@ public final class MonitorIngestBenchmark {
         }
     }
 
+    /** A heartbeat as the agent sends it: every VM running. */
+    static HostHeartbeat heartbeatOf(String host, List<String> vms, long sequence, Instant now) {
+        List<HostHeartbeat.DomainStatus> domains = new ArrayList<>();
+        for (String vm : vms) {
+            domains.add(new HostHeartbeat.DomainStatus(vm, "vm-" + vm.substring(24), DomainState.RUNNING));
+        }
+        return new HostHeartbeat(host, sequence, now, 1000 * sequence, "0.1.0",
+                HostHeartbeat.LibvirtConnectivity.CONNECTED, domains, false, false);
+    }
+
+    /** Shaped like the agent's MetricSampleComposer: 6 host samples, 24 per VM, each with a host label. */
+    static MetricSampleBatch metricBatchOf(String host, List<String> vms, Instant now, Random random) {
+        List<MetricSampleBatch.Sample> samples = new ArrayList<>();
+        samples.add(sample("libvirt_up", Map.of("host", host), 1));
+        samples.add(sample("kvmha_host_cpus", Map.of("host", host), 32));
+        samples.add(sample("kvmha_host_memory_bytes", Map.of("host", host), 128L << 30));
+        samples.add(sample("kvmha_host_numa_cell_memory_free_bytes", Map.of("host", host, "cell", "0"), 40L << 30));
+        samples.add(sample("kvmha_host_numa_cell_memory_free_bytes", Map.of("host", host, "cell", "1"), 40L << 30));
+        samples.add(sample("kvmha_host_memory_free_bytes", Map.of("host", host), 80L << 30));
+        for (String vm : vms) {
+            Map<String, String> labels = Map.of("domain", "vm-" + vm.substring(24), "uuid", vm, "host", host);
+            for (String name : new String[] {"info_state", "info_cpu_time_seconds_total", "info_virtual_cpus",
+                    "info_maximum_memory_bytes", "info_memory_usage_bytes", "memory_stats_actual_balloon_bytes",
+                    "memory_stats_swap_in_bytes", "memory_stats_swap_out_bytes", "memory_stats_unused_bytes",
+                    "memory_stats_available_bytes", "memory_stats_usable_bytes"}) {
+                samples.add(sample("libvirt_domain_" + name, labels, random.nextInt(1 << 20)));
+            }
+            Map<String, String> disk = new HashMap<>(labels);
+            disk.put("target_device", "vda");
+            for (String name : new String[] {"read_requests_total", "read_bytes_total", "write_requests_total",
+                    "write_bytes_total", "errors_total"}) {
+                samples.add(sample("libvirt_domain_block_stats_" + name, disk, random.nextInt(1 << 20)));
+            }
+            Map<String, String> nic = new HashMap<>(labels);
+            nic.put("target_device", "vnet0");
+            for (String name : new String[] {"receive_bytes_total", "receive_packets_total", "receive_errors_total",
+                    "receive_drops_total", "transmit_bytes_total", "transmit_packets_total", "transmit_errors_total",
+                    "transmit_drops_total"}) {
+                samples.add(sample("libvirt_domain_interface_stats_" + name, nic, random.nextInt(1 << 20)));
+            }
+        }
+        return new MetricSampleBatch(host, now, samples);
+    }
+
+    private static MetricSampleBatch.Sample sample(String name, Map<String, String> labels, double value) {
+        return new MetricSampleBatch.Sample(name, labels, value);
+    }
+
     /**
      * The group's lag as the simulation's ConsumerLagProbe computes it: per partition, how long ago the end
      * offset first passed the committed offset (from end offsets sampled every call), and in records.
@@ -363,6 +374,8 @@ public final class MonitorIngestBenchmark {
         double maxSeconds;
         long maxRecords;
         long lastRecords;
+        /** Every sample's lag since the last reset, for percentiles (a single stall of the machine makes the max). */
+        final List<Double> samplesSeconds = new ArrayList<>();
 
         LagProbe(Admin admin) {
             this.admin = admin;
@@ -399,6 +412,7 @@ public final class MonitorIngestBenchmark {
                 worst = Math.max(worst, (now - before) / 1000.0);
             }
             lastRecords = records;
+            samplesSeconds.add(worst);
             maxSeconds = Math.max(maxSeconds, worst);
             maxRecords = Math.max(maxRecords, records);
             return worst;
@@ -407,6 +421,16 @@ public final class MonitorIngestBenchmark {
         void reset() {
             maxSeconds = 0;
             maxRecords = 0;
+            samplesSeconds.clear();
+        }
+
+        double percentile(double p) {
+            if (samplesSeconds.isEmpty()) {
+                return 0;
+            }
+            List<Double> sorted = new ArrayList<>(samplesSeconds);
+            sorted.sort(null);
+            return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
         }
     }
 

@@ -173,7 +173,7 @@ public final class MonitorRulesBenchmark {
         AlertTracker tracker = new AlertTracker(engine.rules(), clock);
         MonitorProperties properties = new MonitorProperties("https://kvm-ha.dev/docs/OPERATIONS.md",
                 Duration.ofMillis(500), Duration.ofSeconds(10), List.of(), Duration.ofMinutes(1), Duration.ofHours(1),
-                null, "kvm-ha", List.of(alertmanager), Duration.ofSeconds(30), 4, 2, 20_000, 2);
+                null, "kvm-ha", List.of(alertmanager), Duration.ofSeconds(30), 4, 2, 20_000, 2, null);
         AlertmanagerOutput output = new AlertmanagerOutput(properties, clock, new SimpleMeterRegistry());
         Map<String, Long> conditionTrueAt = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());

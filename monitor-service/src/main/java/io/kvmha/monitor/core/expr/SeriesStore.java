@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -134,10 +133,25 @@ public final class SeriesStore {
         Map<Map<String, String>, Series> all = byName.computeIfAbsent(name, n -> new HashMap<>());
         Series series = all.get(labels);
         if (series == null) {
-            series = new Series(name, Collections.unmodifiableMap(new TreeMap<>(labels)), state);
+            series = new Series(name, sortedCopy(labels), state);
             all.put(series.labels(), series);
         }
         return series;
+    }
+
+    /**
+     * The labels in key order (as a TreeMap would iterate them: alerts and gauges list labels in that order), but
+     * hash-based: every sample's lookup compares its label map with this one, and every selector's matchers read
+     * it, so a get must not walk a tree of string comparisons.
+     */
+    private static Map<String, String> sortedCopy(Map<String, String> labels) {
+        String[] keys = labels.keySet().toArray(new String[0]);
+        java.util.Arrays.sort(keys);
+        Map<String, String> copy = new java.util.LinkedHashMap<>(keys.length * 2);
+        for (String key : keys) {
+            copy.put(key, labels.get(key));
+        }
+        return Collections.unmodifiableMap(copy);
     }
 
     private static final class HostSeries {
@@ -157,7 +171,8 @@ public final class SeriesStore {
 
         /** Adds a sample; returns whether some rule needs it. */
         public boolean add(String name, Map<String, String> labels, long time, double value) {
-            if (!retentionMillis.containsKey(name)) {
+            Long keep = retentionMillis.get(name);
+            if (keep == null) {
                 return false;
             }
             Series series = series(name, labels, false);
@@ -166,6 +181,11 @@ public final class SeriesStore {
             }
             series.batch = host.batch;
             series.add(time, value);
+            if (keep == 0) {
+                // Only the latest sample is ever read: drop the previous one now rather than let the ring grow
+                // until the next housekeeping (20 samples of each of 10,000 VMs' heartbeat series at 2 Hz).
+                series.prune(time);
+            }
             names.add(name);
             return true;
         }
