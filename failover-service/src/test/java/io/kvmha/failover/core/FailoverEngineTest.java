@@ -46,6 +46,14 @@ class FailoverEngineTest {
     }
 
     /** The hosts heartbeat every 500 ms for {@code millis}, except those named silent. */
+    static List<String> numberedHosts(int count) {
+        List<String> named = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            named.add("h" + i);
+        }
+        return named;
+    }
+
     /** How long before its receipt (the virtual clock) each heartbeat was sent: a slow pipeline. */
     long pipelineLateMillis;
 
@@ -455,10 +463,7 @@ class FailoverEngineTest {
     @Test
     void aStallOfTheWholeHeartbeatStreamIsNobodysSilence() {
         engine = engine(phi(), MassFailurePolicy.DEFAULT);
-        hosts = new ArrayList<>();
-        for (int i = 1; i <= 20; i++) {
-            hosts.add("h" + i);
-        }
+        hosts = numberedHosts(20);
         run(5000);
         run(2000, hosts.toArray(String[]::new)); // this instance (or its consumer, or the broker) stalled for 2 s
         run(1000);
@@ -485,10 +490,7 @@ class FailoverEngineTest {
     @Test
     void heartbeatsArrivingLateThroughASlowPipelineAreNotTheHostsSilence() {
         engine = engine(phi(), MassFailurePolicy.DEFAULT);
-        hosts = new ArrayList<>();
-        for (int i = 1; i <= 10; i++) {
-            hosts.add("h" + i);
-        }
+        hosts = numberedHosts(10);
         run(5000);
         pipelineLateMillis = 600; // from here every heartbeat reaches the detector 600 ms after it was sent
         run(3000);
@@ -504,10 +506,7 @@ class FailoverEngineTest {
     @Test
     void heartbeatsArrivingInStepDoNotLookLikeAStall() {
         engine = engine(phi(), MassFailurePolicy.DEFAULT);
-        hosts = new ArrayList<>();
-        for (int i = 1; i <= 20; i++) {
-            hosts.add("h" + i);
-        }
+        hosts = numberedHosts(20);
         run(5000); // every host beats at the same instants: the stream is quiet 500 ms at a time
         run(3000, "h1");
         HostHealthChange down = events(all, HostHealthChange.class).stream()

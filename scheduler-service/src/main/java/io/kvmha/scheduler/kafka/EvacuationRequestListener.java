@@ -94,8 +94,10 @@ public class EvacuationRequestListener implements ConsumerSeekAware {
         return container -> container.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL_IMMEDIATE);
     }
 
+    // A short fetch wait: after the gather's seek, the consumer first awaits the fetch it already sent for the offset
+    // past the batch, which the broker holds up to fetch.max.wait.ms (500 ms by default) when nothing is there.
     @KafkaListener(id = ListenerIds.EVACUATION_REQUESTS, topics = Topic.Names.PLACEMENT_REQUESTS, batch = "true",
-            containerPostProcessor = "evacuationRequestContainer")
+            containerPostProcessor = "evacuationRequestContainer", properties = "fetch.max.wait.ms=20")
     void on(List<ConsumerRecord<String, KvmHaEvent>> records, Acknowledgment acknowledgment, Consumer<?, ?> consumer) {
         // The owner of the request partition: make sure the view holds everything a predecessor published.
         activePlacer.awaitCaughtUp(Duration.ofSeconds(30));
