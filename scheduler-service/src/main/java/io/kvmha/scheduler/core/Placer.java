@@ -1,6 +1,5 @@
 package io.kvmha.scheduler.core;
 
-import io.kvmha.contracts.event.EvacuationRequest;
 import io.kvmha.contracts.event.Placement;
 import io.kvmha.contracts.event.VmSpec;
 import java.time.Instant;
@@ -120,8 +119,8 @@ public final class Placer {
      */
     public Evacuation evacuate(String requestId, String incidentId, Set<String> failedHostIds, Set<String> vmIds,
                                Set<String> excludedHostIds) {
-        return evacuateAll(List.of(new EvacuationRequest(requestId, incidentId, List.copyOf(failedHostIds),
-                clock.instant(), List.copyOf(vmIds), List.copyOf(excludedHostIds)))).get(0);
+        return evacuateAll(List.of(new EvacuationAsk(requestId, incidentId, List.copyOf(failedHostIds),
+                List.copyOf(vmIds), List.copyOf(excludedHostIds)))).get(0);
     }
 
     /**
@@ -134,7 +133,7 @@ public final class Placer {
      *
      * @return one answer per request, in their order
      */
-    public List<Evacuation> evacuateAll(List<EvacuationRequest> requests) {
+    public List<Evacuation> evacuateAll(List<EvacuationAsk> requests) {
         return view.exclusively(() -> {
             ClusterLedger ledger = view.ledger();
             Instant now = clock.instant();
@@ -143,7 +142,7 @@ public final class Placer {
             List<Integer> pass = new ArrayList<>();
             Set<String> passKeys = new HashSet<>();
             for (int i = 0; i < requests.size(); i++) {
-                EvacuationRequest request = requests.get(i);
+                EvacuationAsk request = requests.get(i);
                 EvacuationOutcome known = evacuations.get(request.requestId());
                 if (known != null) {
                     answers[i] = new Evacuation(known, true);
@@ -177,7 +176,7 @@ public final class Placer {
     }
 
     /** Plans the requests at {@code indexes} in one pass, remembers their answers and empties {@code indexes}. */
-    private void planTogether(List<EvacuationRequest> requests, List<Integer> indexes, Evacuation[] answers,
+    private void planTogether(List<EvacuationAsk> requests, List<Integer> indexes, Evacuation[] answers,
                               ClusterLedger ledger, Instant now) {
         if (indexes.isEmpty()) {
             return;
@@ -192,7 +191,7 @@ public final class Placer {
         indexes.clear();
     }
 
-    private void remember(EvacuationRequest request, EvacuationOutcome outcome, Evacuation[] answers, int index) {
+    private void remember(EvacuationAsk request, EvacuationOutcome outcome, Evacuation[] answers, int index) {
         evacuations.put(request.requestId(), outcome);
         answers[index] = new Evacuation(outcome, false);
     }

@@ -5,6 +5,7 @@ import io.kvmha.contracts.event.EvacuationRequest;
 import io.kvmha.contracts.event.KvmHaEvent;
 import io.kvmha.contracts.topic.Topic;
 import io.kvmha.scheduler.SchedulerProperties;
+import io.kvmha.scheduler.core.EvacuationAsk;
 import io.kvmha.scheduler.core.EvacuationOutcome;
 import io.kvmha.scheduler.core.Placer;
 import io.kvmha.scheduler.metrics.PlacementMetrics;
@@ -168,7 +169,7 @@ public class EvacuationRequestListener implements ConsumerSeekAware {
         }
         // One timing for the whole batch: the batch is one decision (one pass under the lock).
         List<Placer.Evacuation> evacuations = metrics.timeDecision(PlacementMetrics.Kind.EVACUATION,
-                () -> placer.evacuateAll(fresh));
+                () -> placer.evacuateAll(fresh.stream().map(EvacuationAsk::of).toList()));
         List<EvacuationOutcome> outcomes = new ArrayList<>(fresh.size());
         for (int i = 0; i < fresh.size(); i++) {
             outcomes.add(evacuations.get(i).outcome());

@@ -1,6 +1,6 @@
 package io.kvmha.scheduler.bench;
 
-import io.kvmha.contracts.event.EvacuationRequest;
+import io.kvmha.scheduler.core.EvacuationAsk;
 import io.kvmha.contracts.event.HaPolicy;
 import io.kvmha.contracts.event.HostState;
 import io.kvmha.contracts.event.Tier;
@@ -90,11 +90,11 @@ public final class EvacuationBatchBenchmark {
             populate(view.ledger(), engine);
             return null;
         });
-        List<EvacuationRequest> requests = new ArrayList<>();
+        List<EvacuationAsk> requests = new ArrayList<>();
         for (int i = 0; i < FAILED; i++) {
             String hostId = hostId(i);
             view.applyHealth(Fixtures.health(hostId, HostState.DOWN));
-            requests.add(new EvacuationRequest("req-" + i, "inc-" + i, List.of(hostId), Fixtures.T0));
+            requests.add(new EvacuationAsk("req-" + i, "inc-" + i, List.of(hostId), List.of(), List.of()));
         }
         List<Placer.Evacuation> answers = new ArrayList<>();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -103,7 +103,7 @@ public final class EvacuationBatchBenchmark {
         if (together) {
             answers.addAll(placer.evacuateAll(requests));
         } else {
-            for (EvacuationRequest request : requests) {
+            for (EvacuationAsk request : requests) {
                 answers.addAll(placer.evacuateAll(List.of(request)));
             }
         }

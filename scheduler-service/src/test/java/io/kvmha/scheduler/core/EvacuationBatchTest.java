@@ -5,7 +5,6 @@ import static io.kvmha.scheduler.core.Fixtures.host;
 import static io.kvmha.scheduler.core.Fixtures.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvmha.contracts.event.EvacuationRequest;
 import io.kvmha.contracts.event.HaPolicy;
 import io.kvmha.contracts.event.HostState;
 import io.kvmha.contracts.event.Tier;
@@ -38,8 +37,8 @@ class EvacuationBatchTest {
         }
     }
 
-    private static EvacuationRequest request(String id, String incident, String... hosts) {
-        return new EvacuationRequest(id, incident, List.of(hosts), T0);
+    private static EvacuationAsk request(String id, String incident, String... hosts) {
+        return new EvacuationAsk(id, incident, List.of(hosts), List.of(), List.of());
     }
 
     private static List<String> moved(Placer.Evacuation evacuation) {
@@ -188,7 +187,7 @@ class EvacuationBatchTest {
 
         // The start on the first target failed: a retry excluding it, then a new failure of the other host.
         List<Placer.Evacuation> answers = placer.evacuateAll(List.of(
-                new EvacuationRequest("r2", "i1", List.of("h1"), T0, List.of(a.vmId()), List.of(firstTarget)),
+                new EvacuationAsk("r2", "i1", List.of("h1"), List.of(a.vmId()), List.of(firstTarget)),
                 request("r3", "i3", other)));
 
         assertThat(answers.get(0).outcome().moves()).singleElement().satisfies(m -> {
