@@ -269,6 +269,9 @@ class KvmhaCliIT {
         assertThat(drain.err()).contains("drain " + host + " [").contains("VMs settled");
         assertThat(drain.out()).contains("of host " + host + ": done").contains(vmId);
         assertThat(kvmha("host", "undrain", host).exitCode()).isEqualTo(ExitCode.OK);
+        // A drain leaves the host in maintenance: end it, so later tests may place and migrate onto it.
+        Run off = kvmha("host", "maintenance", "off", host);
+        assertThat(off.exitCode()).as(off.err()).isEqualTo(ExitCode.OK);
     }
 
     @Test
