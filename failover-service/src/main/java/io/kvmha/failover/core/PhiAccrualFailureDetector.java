@@ -54,12 +54,12 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
         for (HostStream stream : streams.values()) {
             HeartbeatObservation last = stream.last;
             Duration silence = Duration.between(last.silentSince(), now);
-            double value = stream.phi(silence.toMillis(), phi);
+            double mean = stream.mean();
+            double sd = stream.stdDev(phi);
+            double value = HostStream.phi(silence.toMillis(), mean + phi.acceptablePause().toMillis(), sd);
             Liveness liveness = value >= phi.downPhi() || silence.compareTo(ceilings.downAfter()) > 0 ? Liveness.DEAD
                     : value >= phi.suspectPhi() || silence.compareTo(ceilings.suspectAfter()) > 0 ? Liveness.SUSPECT
                     : Liveness.ALIVE;
-            double mean = stream.mean();
-            double sd = stream.stdDev(phi);
             verdicts.add(new Verdict(last.hostId(), liveness, last, silence,
                     () -> describe(liveness, value, mean, sd, silence, last)));
         }
@@ -144,8 +144,11 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
         }
 
         double phi(long sinceLast, PhiThresholds phi) {
-            double mean = mean() + phi.acceptablePause().toMillis();
-            double sd = stdDev(phi);
+            return phi(sinceLast, mean() + phi.acceptablePause().toMillis(), stdDev(phi));
+        }
+
+        /** phi of a silence against a normal distribution of arrivals ({@code mean} includes the acceptable pause). */
+        static double phi(long sinceLast, double mean, double sd) {
             double y = (sinceLast - mean) / sd;
             // Logistic approximation of the normal CDF's tail, numerically stable for large y.
             double e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
