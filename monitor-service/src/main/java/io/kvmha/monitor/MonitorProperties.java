@@ -93,6 +93,9 @@ public record MonitorProperties(
             @DefaultValue("1MB") @NotNull DataSize minBytes,
             @DefaultValue("200") @Min(1) int maxPollRecords) {
 
+        /** The defaults, for a properties object built by hand (Spring binds the annotated ones). */
+        public static final StreamFetch DEFAULTS = new StreamFetch(Duration.ofMillis(100), DataSize.ofMegabytes(1), 200);
+
         public StreamFetch {
             if (minBytes != null && (minBytes.toBytes() < 1 || minBytes.toBytes() > Integer.MAX_VALUE)) {
                 throw new IllegalArgumentException("kvmha.monitor.stream-fetch.min-bytes must be 1 B to 2 GB: " + minBytes);
@@ -106,7 +109,7 @@ public record MonitorProperties(
             recoveryObjectives = Map.of("gold", 10.0, "silver", 30.0, "bronze", 120.0);
         }
         if (streamFetch == null) {
-            streamFetch = new StreamFetch(Duration.ofMillis(100), DataSize.ofMegabytes(1), 200);
+            streamFetch = StreamFetch.DEFAULTS;
         }
         if (evaluationThreads < 1) {
             throw new IllegalArgumentException("kvmha.monitor.evaluation-threads must be at least 1");

@@ -16,12 +16,10 @@ import io.kvmha.monitor.core.HostStateCounts;
 import io.kvmha.monitor.core.IncidentStatusCounts;
 import io.kvmha.monitor.core.VmStateCounts;
 import io.kvmha.monitor.core.rules.RuleEngine;
-import io.kvmha.monitor.core.rules.RuleFile;
 import io.kvmha.monitor.kafka.EventStreamListener;
 import io.kvmha.monitor.metrics.ClusterGauges;
 import io.kvmha.monitor.metrics.HostGauges;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -36,9 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The CPU cost of one record on the monitor's two high-rate topics, without a broker: each record is encoded as
@@ -64,7 +59,7 @@ public final class MonitorRecordCostBenchmark {
 
         Instant start = Instant.parse("2026-11-28T00:00:00Z");
         MutableClock clock = new MutableClock(start);
-        RuleEngine engine = new RuleEngine(shippedRules(), Duration.ofMinutes(1), Duration.ofHours(1), 1);
+        RuleEngine engine = new RuleEngine(io.kvmha.monitor.core.rules.RuleScenario.shippedRules(), Duration.ofMinutes(1), Duration.ofHours(1), 1);
         VmStateCounts vms = new VmStateCounts();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         HostGauges hostGauges = new HostGauges(engine, clock, meters);
@@ -230,12 +225,6 @@ public final class MonitorRecordCostBenchmark {
                 engine.ingest(spec);
                 vms.spec(spec);
             }
-        }
-    }
-
-    private static List<io.kvmha.monitor.core.rules.RuleDefinition> shippedRules() throws Exception {
-        try (InputStream in = MonitorRecordCostBenchmark.class.getResourceAsStream("/monitor-rules.yml")) {
-            return RuleFile.read(new Yaml(new SafeConstructor(new LoaderOptions())).load(in), "monitor-rules.yml");
         }
     }
 

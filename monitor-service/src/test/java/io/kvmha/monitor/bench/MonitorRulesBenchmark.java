@@ -7,11 +7,10 @@ import io.kvmha.monitor.alertmanager.AlertmanagerOutput;
 import io.kvmha.monitor.core.AlertTracker;
 import io.kvmha.monitor.core.AlertTransition;
 import io.kvmha.monitor.core.rules.RuleDefinition;
+import io.kvmha.monitor.core.rules.RuleScenario;
 import io.kvmha.monitor.core.rules.RuleEngine;
-import io.kvmha.monitor.core.rules.RuleFile;
 import io.kvmha.monitor.kafka.KafkaAlertSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * bench/run monitor-rules: the rule engine under 100 rules over 1,000 hosts x 20 VMs.
@@ -81,9 +79,7 @@ public final class MonitorRulesBenchmark {
     /** The 17 shipped rules plus generated ones over the libvirt exporter's names, 100 in all. */
     static List<RuleDefinition> rules() throws Exception {
         List<RuleDefinition> rules = new ArrayList<>();
-        try (InputStream in = MonitorRulesBenchmark.class.getResourceAsStream("/monitor-rules.yml")) {
-            rules.addAll(RuleFile.read(new Yaml().load(in), "monitor-rules.yml"));
-        }
+        rules.addAll(RuleScenario.shippedRules());
         rules.add(rule("KvmBenchTrigger", "libvirt_domain_info_vcpu_current > 64"));
         String[] shapes = {
             "avg_over_time(%s[5m]) > 1e15", "max_over_time(%s[1m]) > 1e15", "rate(%s[2m]) > 1e12",

@@ -77,7 +77,7 @@ public final class EvacuationPlanner {
         List<List<EvacuationOutcome.Unplaced>> unplaced = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             FailedHosts request = requests.get(i);
-            reasons[i] = "evacuation of " + String.join(",", new TreeSet<>(request.hostIds()));
+            reasons[i] = reason(request.hostIds());
             excluded.addAll(request.hostIds());
             byIncidentAndReason.computeIfAbsent(request.incidentId(), k -> new HashMap<>()).putIfAbsent(reasons[i], i);
             moves.add(new ArrayList<>());
@@ -161,6 +161,14 @@ public final class EvacuationPlanner {
     }
 
     /**
+     * The reason an evacuation's placements carry, "evacuation of h1,h2" (hosts sorted): matched when a request is
+     * planned again, so one incident's moves are recognised as its own.
+     */
+    public static String reason(java.util.Collection<String> failedHostIds) {
+        return "evacuation of " + String.join(",", new TreeSet<>(failedHostIds));
+    }
+
+    /**
      * Re-places the given VMs of an incident whose start failed: each goes to a host that is neither a failed
      * host nor one of {@code excludedHostIds} (where its start failed), wherever its latest placement is. A VM
      * already placed for this incident on an allowed host keeps that placement (the request was redelivered to
@@ -168,7 +176,7 @@ public final class EvacuationPlanner {
      */
     public EvacuationOutcome replan(Set<String> vmIds, Set<String> failedHostIds, Set<String> excludedHostIds,
                                     String incidentId, ClusterLedger ledger, Instant now) {
-        String reason = "evacuation of " + String.join(",", new TreeSet<>(failedHostIds));
+        String reason = reason(failedHostIds);
         Set<String> excluded = new HashSet<>(failedHostIds);
         excluded.addAll(excludedHostIds);
         List<EvacuationOutcome.Move> moves = new ArrayList<>();

@@ -149,7 +149,7 @@ public final class Placer {
                 } else if (firstInBatch.putIfAbsent(request.requestId(), i) != null) {
                     continue; // answered below, once the first one is planned
                 } else if (request.vmIds().isEmpty() && request.excludeHostIds().isEmpty()) {
-                    String incidentAndHosts = request.incidentId() + "\n" + new TreeSet<>(request.failedHostIds());
+                    String incidentAndHosts = request.incidentId() + "\n" + EvacuationPlanner.reason(request.failedHostIds());
                     if (passKeys.contains(incidentAndHosts)) {
                         planTogether(requests, pass, answers, ledger, now);
                         passKeys.clear();

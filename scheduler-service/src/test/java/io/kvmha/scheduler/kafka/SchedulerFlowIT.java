@@ -183,7 +183,8 @@ class SchedulerFlowIT {
                     assertThat(a.fromHostId()).isEqualTo("batch-f" + h);
                     assertThat(a.targetHostId()).isIn("batch-s1", "batch-s2");
                     assertThat(a.placement().reason()).isEqualTo("evacuation of batch-f" + h);
-                    // Published, and acknowledged, before the plan.
+                    // Published no later than the plan (send timestamps, ms resolution: catches a reversed order,
+                    // not the acknowledgement itself, which publishEvacuations awaits before sending plans).
                     Placement published = log.await(Placement.class, a.placement()::equals);
                     assertThat(log.timestamp(published)).isLessThanOrEqualTo(log.timestamp(plan));
                 }

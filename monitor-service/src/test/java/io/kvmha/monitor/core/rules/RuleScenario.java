@@ -16,7 +16,7 @@ import java.util.function.Function;
 import org.yaml.snakeyaml.Yaml;
 
 /** The rule engine and the alert tracker on a virtual clock, as the service runs them. */
-final class RuleScenario {
+public final class RuleScenario {
 
     static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
 
@@ -37,7 +37,8 @@ final class RuleScenario {
         return new RuleScenario(shippedRules());
     }
 
-    static List<RuleDefinition> shippedRules() {
+    /** The rules the service ships (monitor-rules.yml), as it loads them. */
+    public static List<RuleDefinition> shippedRules() {
         try (InputStream in = RuleScenario.class.getResourceAsStream("/monitor-rules.yml")) {
             return RuleFile.read(new Yaml().load(in), "monitor-rules.yml");
         } catch (java.io.IOException e) {
